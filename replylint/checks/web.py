@@ -1,0 +1,260 @@
+"""Links, email addresses, phone numbers and social handles.
+
+These are shapes, not words, so they are found by code rather than token patterns,
+on the *normalised* text (where ``shop [dot] com`` already reads ``shop.com``).
+Each check is careful about what must never fire (CONTRACT.md §4): marketplace and
+carrier domains (the profile's ``allow_domains``), order ids, tracking numbers,
+ASINs, prices, dates, times, sizes and postcodes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from ..matching import Hit, register_check
+from ..normalise import TLDS
+
+if TYPE_CHECKING:
+    from ..engine import Analysis
+
+# -- links ---------------------------------------------------------------------------
+
+_TRAILING = ".,;:!?)]}'\"»›>”’"
+_SCHEME_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"'«»“”]+", re.IGNORECASE)
+_WWW_URL = re.compile(r"\bwww\d{0,3}\.[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[/?#][^\s<>\"'«»“”]*)?", re.IGNORECASE)
+# A bare domain: labels then a known TLD. The TLD must be lowercase unless the whole
+# host is upper case, so "arrived.It works" (a missing space) is not a link.
+_BARE_DOMAIN = re.compile(
+    rf"(?<![\w@.\-/])(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+(?:{TLDS})\b(?![@\-])(?:[/?#][^\s<>\"'«»“”]*)?",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[a-z0-9][a-z0-9._%+-]{0,63}@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}\b",
+    re.IGNORECASE,
+)
+
+
+def _strip_trailing(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in _TRAILING:
+        # Keep a closing bracket that has its opening partner inside the URL.
+        ch = text[end - 1]
+        if ch == ")" and text.count("(", start, end) >= text.count(")", start, end):
+            break
+        end -= 1
+    return end
+
+
+def host_of(url: str) -> str:
+    host = re.sub(r"^[a-z]+://", "", url, flags=re.IGNORECASE)
+    host = re.split(r"[/?#:]", host, maxsplit=1)[0].lower().rstrip(".")
+    if "@" in host:
+        host = host.rsplit("@", 1)[1]
+    return host[4:] if host.startswith("www.") else host
+
+
+def _glob_regex(pattern: str) -> str:
+    """``amazon.*`` → amazon + a country ending; ``*.shop.com`` → any sub-domain."""
+    body = re.escape(pattern.lower())
+    if body.startswith(r"\*\."):
+        body = r"(?:[a-z0-9-]+\.)*" + body[4:]
+    if body.endswith(r"\.\*"):
+        body = body[:-4] + r"\.[a-z]{2,6}(?:\.[a-z]{2,3})?"
+    return body
+
+
+@lru_cache(maxsize=64)
+def _allow_regex(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{_glob_regex(p)})" for p in patterns))
+
+
+@lru_cache(maxsize=4096)
+def domain_allowed(host: str, patterns: tuple[str, ...]) -> bool:
+    """``host`` or one of its parent domains matches an allow pattern."""
+    rx = _allow_regex(patterns)
+    if rx is None:
+        return False
+    labels = host.split(".")
+    return any(rx.fullmatch(".".join(labels[i:])) for i in range(len(labels) - 1))
+
+
+def find_emails(analysis: Analysis) -> list[tuple[int, int]]:
+    memo = analysis.memo.get("emails")
+    if memo is None:
+        memo = analysis.memo["emails"] = [m.span() for m in _EMAIL.finditer(analysis.text)]
+    return memo  # type: ignore[no-any-return]
+
+
+def find_links(analysis: Analysis) -> list[tuple[int, int, str]]:
+    """Every link or bare domain (not inside an email): (start, end, host)."""
+    memo = analysis.memo.get("links")
+    if memo is not None:
+        return memo  # type: ignore[no-any-return]
+    text = analysis.text
+    emails = find_emails(analysis)
+    taken: list[tuple[int, int]] = list(emails)
+    links: list[tuple[int, int, str]] = []
+    for rx in (_SCHEME_URL, _WWW_URL, _BARE_DOMAIN):
+        for m in rx.finditer(text):
+            start, end = m.start(), _strip_trailing(text, m.start(), m.end())
+            if end <= start or any(a < end and start < b for a, b in taken):
+                continue
+            url = text[start:end]
+            if rx is _BARE_DOMAIN:
+                host = url.split("/", 1)[0]
+                tld = host.rsplit(".", 1)[-1]
+                if not (tld.islower() or host.isupper()):
+                    continue
+                # "e.g", "i.e", "a.m" have no TLD; single-letter hosts like "a.co" do.
+            taken.append((start, end))
+            links.append((start, end, host_of(url)))
+    links.sort()
+    analysis.memo["links"] = links
+    return links
+
+
+def _allow_patterns(analysis: Analysis, args: dict[str, Any]) -> tuple[str, ...]:
+    """The profile's allowlist plus the check's own, "@lexicon" entries expanded."""
+    key = ("allow", analysis.profile.id, tuple(args.get("allow", ())))
+    cache = analysis.catalogue.__dict__.setdefault("_allow_cache", {})
+    if key not in cache:
+        out: list[str] = []
+        for item in [*analysis.profile.allow_domains, *args.get("allow", ())]:
+            if item.startswith("@"):
+                out.extend(analysis.catalogue.lexicon("all", item[1:]))
+            else:
+                out.append(item)
+        cache[key] = tuple(a.lower() for a in out)
+    return cache[key]  # type: ignore[no-any-return]
+
+
+@register_check("urls.v1")
+def urls(analysis: Analysis, args: dict[str, Any]) -> Iterator[Hit]:
+    """Links and bare domains that are not on the profile's allowlist."""
+    allow = _allow_patterns(analysis, args)
+    for start, end, host in find_links(analysis):
+        if host and domain_allowed(host, allow):
+            continue
+        yield Hit(start, end, data={"host": host})
+
+
+@register_check("allowed-urls.v1")
+def allowed_urls(analysis: Analysis, args: dict[str, Any]) -> Iterator[Hit]:
+    """Links that *are* on the allowlist (for unless filters)."""
+    allow = _allow_patterns(analysis, args)
+    for start, end, host in find_links(analysis):
+        if host and domain_allowed(host, allow):
+            yield Hit(start, end, data={"host": host})
+
+
+@register_check("emails.v1")
+def emails(analysis: Analysis, args: dict[str, Any]) -> Iterable[tuple[int, int]]:
+    """Email addresses (also written ``name (at) shop (dot) com``)."""
+    allow = _allow_patterns(analysis, args) if args.get("use_allowlist") else ()
+    for start, end in find_emails(analysis):
+        host = analysis.text[start:end].rsplit("@", 1)[1].lower()
+        if allow and domain_allowed(host, allow):
+            continue
+        yield start, end
+
+
+# -- phone numbers --------------------------------------------------------------------
+
+# Digits in groups, optionally led by + or 00 and a bracketed area code.
+_PHONE = re.compile(
+    r"(?<![\w+/.,:-])"
+    r"(?:\+|00)?\(?\d{1,5}\)?"
+    r"(?:[ .\-/]{1,2}\(?\d{1,8}\)?){0,6}"
+    r"(?![\w/]|[.,]\d|-\d)"
+)
+_ORDER_ID = re.compile(r"^\d{3}-\d{7}-\d{7}$|^\d{2}-\d{5}-\d{5}$")
+_DATE = re.compile(r"^\d{1,4}([./-])\d{1,2}\1\d{1,4}$|^\d{1,2}[./-]\d{1,2}$")
+_UNIT_AFTER = re.compile(
+    r"^\s?(?:€|\$|£|¥|%|eur\b|euro|usd|gbp|cm|mm|m\b|km|kg|g\b|mg|ml|l\b|x\b|h\b|hrs?\b|min|"
+    r"days?|jours?|tage?n?|días?|giorni|stück|pcs|pieces|units?|w\b|v\b|mah)",
+    re.IGNORECASE,
+)
+_CONTEXT_BEFORE = 40
+
+
+def _digits(s: str) -> int:
+    return sum(c.isdigit() for c in s)
+
+
+@register_check("phones.v1")
+def phones(analysis: Analysis, args: dict[str, Any]) -> Iterator[tuple[int, int]]:
+    """Phone numbers, not order ids, tracking numbers, dates, prices or sizes.
+
+    ``args.keywords``: lexicon of words that announce a number ("call", "WhatsApp");
+    ``args.not_after``: lexicon of words after which a number is an id ("order",
+    "tracking"). A bare run of digits counts only after a keyword or with a + prefix.
+    """
+    text = analysis.text
+    lang = analysis.lang
+    keywords = _lexicon_regex(analysis, args.get("keywords"), lang)
+    not_after = _lexicon_regex(analysis, args.get("not_after"), lang)
+    for m in _PHONE.finditer(text):
+        start, end = m.span()
+        raw = m.group(0).rstrip(" .-/")
+        end = start + len(raw)
+        digits = _digits(raw)
+        plus = raw.startswith(("+", "00"))
+        if digits < 8 or digits > (15 if plus else 13):
+            continue
+        if _ORDER_ID.match(raw) or _DATE.match(raw):
+            continue
+        if _UNIT_AFTER.match(text[end : end + 6]):
+            continue
+        separators = sum(1 for c in raw if c in " .-/")
+        if "/" in raw and not plus and separators == raw.count("/"):
+            continue  # 12/06/2024-like or ratios
+        if "." in raw and not plus and raw.count(".") >= 2 and separators == raw.count("."):
+            # 01.02.2024 or version numbers; dotted phones (06.12.34.56.78) have 4 dots.
+            if raw.count(".") < 4:
+                continue
+        before = text[max(0, start - _CONTEXT_BEFORE) : start]
+        if not_after is not None and not_after.search(before[-25:]):
+            continue
+        keyword = keywords is not None and keywords.search(before) is not None
+        leading_zero = raw.lstrip("(").startswith("0")
+        grouped = separators >= 2 or (separators == 1 and leading_zero)
+        if plus or keyword or (grouped and (leading_zero or raw.startswith("(") or digits >= 9)):
+            yield start, end
+
+
+def _lexicon_regex(analysis: Analysis, name: str | None, lang: str) -> re.Pattern[str] | None:
+    if not name:
+        return None
+    key = f"lexrx:{name}:{lang}"
+    cache = analysis.catalogue.__dict__.setdefault("_regex_cache", {})
+    rx = cache.get(key)
+    if rx is None:
+        words = [*analysis.catalogue.lexicons.get("all", {}).get(name, []), *analysis.catalogue.lexicons.get(lang, {}).get(name, [])]
+        if not words:
+            cache[key] = False
+            return None
+        alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        rx = cache[key] = re.compile(rf"(?<!\w)(?:{alt})(?!\w)", re.IGNORECASE)
+    return rx or None
+
+
+# -- social handles -------------------------------------------------------------------
+
+_HANDLE = re.compile(r"(?<![\w@.])@[a-z0-9_](?:[a-z0-9_.]{0,28}[a-z0-9_])?(?![\w@])", re.IGNORECASE)
+
+
+@register_check("handles.v1")
+def handles(analysis: Analysis, args: dict[str, Any]) -> Iterator[tuple[int, int]]:
+    """Social or messaging handles: ``@shop.official`` (not email addresses)."""
+    emails_found = find_emails(analysis)
+    for m in _HANDLE.finditer(analysis.text):
+        start, end = m.span()
+        if any(a <= start < b for a, b in emails_found):
+            continue
+        if m.group(0)[1:].isdigit():
+            continue  # "@ 5" or "@30" is a price or a count
+        yield start, end

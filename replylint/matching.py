@@ -1,0 +1,306 @@
+"""Compile rule patterns per language and run them all over one Doc.
+
+Every pattern of every rule (its main patterns, ``requires``/``excludes`` helpers and
+``unless*`` filters) goes into one spaCy ``Matcher``, one ``PhraseMatcher`` per
+attribute, a list of regexes and a list of named checks. A reply is matched once;
+each rule then reads the hits it owns. Hits are character ranges in the
+*normalised* text (see :mod:`replylint.normalise`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+
+from .catalogue import Catalogue, PatternSpec, Rule
+from .errors import RuleFileError
+from .nlp import make_doc, pipeline, sentence_spans
+
+if TYPE_CHECKING:
+    from .engine import Analysis
+
+
+@dataclass(slots=True)
+class Hit:
+    """A match: a range of the normalised text, plus what to say about it."""
+
+    start: int
+    end: int
+    pattern: PatternSpec | None = None
+    message: str | None = None
+    suggest: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+Span = tuple[int, int]
+CheckFn = Callable[["Analysis", dict[str, Any]], Iterable[Span | Hit]]
+RuleCheckFn = Callable[["Analysis", Rule, dict[str, Any]], Iterable[Hit]]
+
+_CHECKS: dict[str, CheckFn] = {}
+_RULE_CHECKS: dict[str, RuleCheckFn] = {}
+
+
+def register_check(name: str) -> Callable[[CheckFn], CheckFn]:
+    """Register a named pattern check (``check: name.v1`` in a rule file)."""
+
+    def deco(fn: CheckFn) -> CheckFn:
+        _CHECKS[name] = fn
+        return fn
+
+    return deco
+
+
+def register_rule_check(name: str) -> Callable[[RuleCheckFn], RuleCheckFn]:
+    """Register a named rule-level check (``check: name.v1`` at the top of a rule)."""
+
+    def deco(fn: RuleCheckFn) -> RuleCheckFn:
+        _RULE_CHECKS[name] = fn
+        return fn
+
+    return deco
+
+
+def get_check(name: str) -> CheckFn:
+    _load_builtin_checks()
+    try:
+        return _CHECKS[name]
+    except KeyError:
+        raise RuleFileError(f"unknown check {name!r} (known: {', '.join(sorted(_CHECKS))})") from None
+
+
+def get_rule_check(name: str) -> RuleCheckFn:
+    _load_builtin_checks()
+    try:
+        return _RULE_CHECKS[name]
+    except KeyError:
+        raise RuleFileError(
+            f"unknown rule check {name!r} (known: {', '.join(sorted(_RULE_CHECKS))})"
+        ) from None
+
+
+def _load_builtin_checks() -> None:
+    from . import checks  # noqa: F401  (registers on import)
+
+
+_FLAG_BITS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}
+
+
+def _resolve_lexicons(value: Any, lookup: Callable[[str], list[str]], key: str | None = None) -> Any:
+    """Replace "@name" in token patterns with the lexicon's words."""
+    if isinstance(value, str) and value.startswith("@"):
+        words = lookup(value[1:])
+        return words if key in ("IN", "NOT_IN") else {"IN": words}
+    if isinstance(value, dict):
+        return {k: _resolve_lexicons(v, lookup, k) for k, v in value.items()}
+    if isinstance(value, list):
+        out: list[Any] = []
+        for item in value:
+            if isinstance(item, str) and item.startswith("@") and key in ("IN", "NOT_IN"):
+                out.extend(lookup(item[1:]))
+            else:
+                out.append(_resolve_lexicons(item, lookup, key))
+        return out
+    return value
+
+
+_LEXICON_REF = re.compile(r"\{@([a-z0-9_]+)\}")
+
+
+def compile_regex(spec: PatternSpec, lookup: Callable[[str], list[str]]) -> re.Pattern[str]:
+    assert spec.regex is not None
+
+    def expand(m: re.Match[str]) -> str:
+        words = sorted(lookup(m.group(1)), key=len, reverse=True)
+        return "(?:" + "|".join(re.escape(w) for w in words) + ")"
+
+    source = _LEXICON_REF.sub(expand, spec.regex)
+    flags = 0
+    for ch in spec.flags:
+        if ch not in _FLAG_BITS:
+            raise ValueError(f"unknown regex flag {ch!r}")
+        flags |= _FLAG_BITS[ch]
+    return re.compile(source, flags)
+
+
+@dataclass
+class _Entry:
+    spec: PatternSpec
+    rule: str
+    section: str
+
+
+class LanguagePack:
+    """All patterns of a catalogue for one language, compiled once."""
+
+    def __init__(self, catalogue: Catalogue, lang: str, rules: Sequence[Rule]) -> None:
+        self.lang = lang
+        nlp = pipeline(lang)
+        self.nlp = nlp
+        self.entries: list[_Entry] = []
+        self.matcher = Matcher(nlp.vocab, validate=True)
+        self.phrase: dict[str, PhraseMatcher] = {}
+        self.regexes: list[tuple[int, re.Pattern[str], int | str | None]] = []
+        self.checks: list[tuple[int, CheckFn, dict[str, Any]]] = []
+        # rule id → section → [(entry index, requires idx, excludes idx)]
+        self.by_rule: dict[str, dict[str, list[tuple[int, list[int], list[int]]]]] = {}
+        self.rules = {rule.id: rule for rule in rules}
+
+        for rule in rules:
+            if lang not in rule.languages and not rule.patterns.get("all"):
+                continue
+            sections: dict[str, list[tuple[int, list[int], list[int]]]] = {}
+            for section in ("patterns", "unless", "unless_sentence", "unless_text"):
+                items = []
+                for i, spec in enumerate(rule.patterns_for(section, lang)):
+                    where = f"{rule.path}: {section}.{lang}[{i}]"
+                    n = self._add(catalogue, rule, section, spec, where)
+                    req = [
+                        self._add(catalogue, rule, section, sub, f"{where}.requires[{k}]")
+                        for k, sub in enumerate(spec.requires)
+                    ]
+                    exc = [
+                        self._add(catalogue, rule, section, sub, f"{where}.excludes[{k}]")
+                        for k, sub in enumerate(spec.excludes)
+                    ]
+                    items.append((n, req, exc))
+                if items:
+                    sections[section] = items
+            self.by_rule[rule.id] = sections
+
+    def _add(self, catalogue: Catalogue, rule: Rule, section: str, spec: PatternSpec, where: str) -> int:
+        n = len(self.entries)
+        self.entries.append(_Entry(spec, rule.id, section))
+
+        def lookup(name: str) -> list[str]:
+            try:
+                return catalogue.lexicon(self.lang, name)
+            except RuleFileError as exc:
+                raise RuleFileError(f"{where}: {exc.message}") from None
+
+        try:
+            if spec.tokens is not None:
+                pattern = _resolve_lexicons(spec.tokens, lookup)
+                self.matcher.add(str(n), [pattern])
+            elif spec.phrases is not None:
+                phrases = spec.phrases
+                if isinstance(phrases, str):
+                    phrases = [phrases]
+                words: list[str] = []
+                for p in phrases:
+                    words.extend(lookup(p[1:]) if p.startswith("@") else [p])
+                pm = self.phrase.get(spec.attr)
+                if pm is None:
+                    pm = self.phrase[spec.attr] = PhraseMatcher(self.nlp.vocab, attr=spec.attr)
+                make = (lambda t: make_doc(t, self.lang)) if spec.attr == "LEMMA" else self.nlp.make_doc
+                pm.add(str(n), [make(w) for w in words if w.strip()])
+            elif spec.regex is not None:
+                self.regexes.append((n, compile_regex(spec, lookup), spec.group))
+            elif spec.check is not None:
+                self.checks.append((n, get_check(spec.check), spec.args))
+        except RuleFileError:
+            raise
+        except (ValueError, KeyError, re.error) as exc:
+            raise RuleFileError(f"{where}: {exc}") from None
+        return n
+
+    def run(self, analysis: Analysis) -> dict[int, list[Hit]]:
+        """Every pattern over one analysed text: entry index → hits (normalised chars)."""
+        doc: Doc = analysis.doc
+        found: dict[int, list[Hit]] = defaultdict(list)
+        strings = self.nlp.vocab.strings
+        if len(self.matcher):
+            for match_id, s, e in self.matcher(doc):
+                n = int(strings[match_id])
+                found[n].append(Hit(doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), self.entries[n].spec))
+        for pm in self.phrase.values():
+            for match_id, s, e in pm(doc):
+                n = int(strings[match_id])
+                found[n].append(Hit(doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), self.entries[n].spec))
+        text = analysis.text
+        for n, rx, group in self.regexes:
+            spec = self.entries[n].spec
+            for m in rx.finditer(text):
+                if group is not None:
+                    if m.group(group) is None:
+                        continue
+                    s, e = m.span(group)
+                else:
+                    s, e = m.span()
+                if e > s:
+                    found[n].append(Hit(s, e, spec))
+        for n, fn, args in self.checks:
+            spec = self.entries[n].spec
+            for item in fn(analysis, args):
+                hit = item if isinstance(item, Hit) else Hit(item[0], item[1])
+                hit.pattern = hit.pattern or spec
+                found[n].append(hit)
+        return found
+
+    def hits_for(self, rule_id: str, analysis: Analysis, found: dict[int, list[Hit]]) -> list[Hit]:
+        """The rule's hits after requires/excludes and unless filters."""
+        sections = self.by_rule.get(rule_id)
+        if not sections:
+            return []
+
+        def section_hits(name: str) -> list[Hit]:
+            out = []
+            for n, req, exc in sections.get(name, []):
+                for hit in found.get(n, ()):
+                    if req or exc:
+                        sent = analysis.sentence_of(hit.start)
+                        if not all(_in_sentence(found.get(r, ()), sent, analysis) for r in req):
+                            continue
+                        if any(_in_sentence(found.get(x, ()), sent, analysis) for x in exc):
+                            continue
+                    out.append(hit)
+            return out
+
+        hits = section_hits("patterns")
+        if not hits:
+            return []
+        if section_hits("unless_text"):
+            return []
+        unless = section_hits("unless")
+        if unless:
+            hits = [h for h in hits if not any(u.start < h.end and h.start < u.end for u in unless)]
+        unless_sent = section_hits("unless_sentence")
+        if unless_sent and hits:
+            blocked = {analysis.sentence_of(u.start) for u in unless_sent}
+            hits = [h for h in hits if analysis.sentence_of(h.start) not in blocked]
+        return hits
+
+
+def _in_sentence(hits: Iterable[Hit], sent: int, analysis: Analysis) -> bool:
+    return any(analysis.sentence_of(h.start) == sent for h in hits)
+
+
+def merge_overlapping(hits: list[Hit]) -> list[Hit]:
+    """One hit per overlapping group: the earliest, longest one."""
+    hits = sorted(hits, key=lambda h: (h.start, -(h.end - h.start)))
+    out: list[Hit] = []
+    for hit in hits:
+        if out and hit.start < out[-1].end:
+            continue
+        out.append(hit)
+    return out
+
+
+class SentenceIndex:
+    """Sentence number of a character offset, by bisection."""
+
+    def __init__(self, text: str) -> None:
+        self.spans = sentence_spans(text)
+        self.starts = [a for a, _ in self.spans]
+
+    def of(self, char: int) -> int:
+        return max(bisect.bisect_right(self.starts, char) - 1, 0)
+
+    def span(self, index: int) -> tuple[int, int]:
+        return self.spans[index]

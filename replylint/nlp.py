@@ -1,0 +1,155 @@
+"""One cached spaCy pipeline per language: blank tokenizer, lookup lemmas, sentences.
+
+No pretrained model is needed. Lemmas come from ``spacy-lookups-data`` tables, read
+once per language and keyed by the *lowercased* form (spaCy's own lookup
+lemmatizer keys on the exact text, so "Garantis" would keep its form); every lemma
+is lowercase, so rule files write lemmas in lowercase. Sentences
+(:func:`sentence_spans`) end at ``.!?…`` and at line breaks, which is how replies
+are laid out; they are character ranges, not a Doc annotation.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import re
+import threading
+from functools import cache
+from importlib.resources import files
+
+import numpy
+import spacy
+from spacy.attrs import LEMMA, LOWER
+from spacy.language import Language
+from spacy.tokens import Doc
+
+log = logging.getLogger(__name__)
+
+#: Languages with full rule packs.
+SUPPORTED_LANGS: tuple[str, ...] = ("en", "fr", "de", "es", "it")
+#: Language code used for the language-independent fallback pipeline.
+FALLBACK_LANG = "xx"
+
+_lock = threading.Lock()
+
+
+@cache
+def lemma_table(lang: str) -> dict[str, str]:
+    """Lowercased form → lowercase lemma, from spacy-lookups-data (empty if none)."""
+    if lang not in SUPPORTED_LANGS:
+        return {}
+    path = files("spacy_lookups_data") / "data" / f"{lang}_lemma_lookup.json.gz"
+    try:
+        raw: dict[str, str | list[str]] = json.loads(gzip.decompress(path.read_bytes()))
+    except FileNotFoundError:  # pragma: no cover - depends on the installed data
+        log.warning("no lemma table for %s; lemmas equal lowercased forms", lang)
+        return {}
+    table: dict[str, str] = {}
+    # Lowercase keys win over capitalised ones ("sie" before "Sie"); a few entries
+    # list several lemmas, the first is the most frequent.
+    for lowercase_first in (True, False):
+        for form, lemma in raw.items():
+            if form.islower() is lowercase_first:
+                value = lemma[0] if isinstance(lemma, list) else lemma
+                table.setdefault(form.lower(), value.lower())
+    return table
+
+
+class LookupLemmatizer:
+    """Sets every token's lemma from the lowercased lookup table, vectorised.
+
+    Reads the LOWER hashes as an array, maps them through a hash → hash cache and
+    writes the LEMMA column back in one call: no Python object per token.
+    """
+
+    def __init__(self, nlp: Language, lang: str) -> None:
+        self.strings = nlp.vocab.strings
+        self.table = lemma_table(lang)
+        self.cache: dict[int, int] = {}
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        cache = self.cache
+        lowers = doc.to_array(LOWER).tolist()
+        lemmas = []
+        for key in lowers:
+            lemma = cache.get(key)
+            if lemma is None:
+                lower = self.strings[key]
+                lemma = self.strings.add(self.table.get(lower, lower))
+                if len(cache) < 200_000:
+                    cache[key] = lemma
+            lemmas.append(lemma)
+        doc.from_array([LEMMA], numpy.asarray(lemmas, dtype="uint64").reshape(-1, 1))
+        return doc
+
+
+# A sentence ends after .!?… (and closing quotes or brackets) followed by space, or at
+# a line break. Replies are short and laid out in lines, so this is what agents mean.
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”»)\]]*(?=\s)|\n")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character ranges of the sentences of ``text`` (whitespace between excluded)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        end = m.end()
+        if text[start:end].strip():
+            spans.append((start, end))
+        start = end
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    if not spans:
+        spans.append((0, len(text)))
+    return spans
+
+
+@Language.factory("replylint_lemmatizer")
+def _make_lemmatizer(nlp: Language, name: str, lang: str) -> LookupLemmatizer:
+    return LookupLemmatizer(nlp, lang)
+
+
+@cache
+def _pipeline(lang: str) -> Language:
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("replylint_lemmatizer", config={"lang": lang})
+    return nlp
+
+
+def pipeline(lang: str) -> Language:
+    """The cached pipeline for ``lang`` (``xx`` for languages without a pack)."""
+    if lang not in SUPPORTED_LANGS:
+        lang = FALLBACK_LANG
+    with _lock:
+        return _pipeline(lang)
+
+
+# spaCy's tokenizer stops caching the words of a text after the first special case
+# ("I've", "z.B.") in that text, so most words of a real reply were re-split by
+# regex on every call. Tokenising each new word once on its own fills the cache;
+# whole texts then hit it. The set bounds the warm-up work, not the cache.
+_seen_words: dict[str, set[str]] = {}
+_MAX_SEEN = 500_000
+
+
+def _warm_tokenizer(nlp: Language, lang: str, text: str) -> None:
+    seen = _seen_words.setdefault(lang, set())
+    new = set(text.split()) - seen
+    if not new:
+        return
+    if len(seen) > _MAX_SEEN:
+        seen.clear()
+    tokenizer = nlp.tokenizer
+    for word in new:
+        tokenizer(word)
+    seen.update(new)
+
+
+def make_doc(text: str, lang: str) -> Doc:
+    """Tokenise, lemmatise: the one Doc every rule reads."""
+    nlp = pipeline(lang)
+    _warm_tokenizer(nlp, lang, text)
+    return nlp(text)
