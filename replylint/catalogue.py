@@ -8,8 +8,9 @@ and the field) and exposes them as typed models. Matching lives in
 Layout of ``rules/``::
 
     rules/<family>/<rule-id>.yaml   one rule: patterns per language, docs, examples
-    rules/lexicons/<lang>.yaml      word lists shared by rules, referenced as "@name"
-    rules/lexicons/all.yaml         language-independent lists (domains, carriers …)
+    rules/lexicons/<lang>/*.yaml    word lists shared by rules, referenced as "@name"
+                                    (one file per family: policy.yaml, tone.yaml …)
+    rules/lexicons/all/*.yaml       language-independent lists (domains, carriers …)
     rules/profiles/<id>.yaml        marketplace profiles: rules on/off, severity, sources
     rules/sources.yaml              citation keys (A1, L1 …) → URL and title
 """
@@ -168,14 +169,13 @@ class Rule(_Strict):
     )
     args: dict[str, Any] = Field(default_factory=dict)
     patterns: PerLang = Field(default_factory=dict)
-    unless: PerLang = Field(
-        default_factory=dict, description="A match overlapping one of these is dropped."
-    )
+    unless: PerLang = Field(default_factory=dict, description="A match overlapping one of these is dropped.")
     unless_sentence: PerLang = Field(
         default_factory=dict, description="A match whose sentence contains one of these is dropped."
     )
     unless_text: PerLang = Field(
-        default_factory=dict, description="Every match is dropped when the reply contains one of these."
+        default_factory=dict,
+        description="Every match is dropped when the reply contains one of these.",
     )
     examples: Examples = Field(default_factory=Examples)
     path: str = Field(default="", exclude=True)
@@ -301,8 +301,15 @@ class Catalogue:
 
     def lexicon(self, lang: str, name: str) -> list[str]:
         """A word list for ``lang``; ``all`` lists apply to every language."""
-        words = [*self.lexicons.get(ALL_LANGS_KEY, {}).get(name, []), *self.lexicons.get(lang, {}).get(name, [])]
-        if not words and name not in self.lexicons.get(lang, {}) and name not in self.lexicons.get(ALL_LANGS_KEY, {}):
+        words = [
+            *self.lexicons.get(ALL_LANGS_KEY, {}).get(name, []),
+            *self.lexicons.get(lang, {}).get(name, []),
+        ]
+        if (
+            not words
+            and name not in self.lexicons.get(lang, {})
+            and name not in self.lexicons.get(ALL_LANGS_KEY, {})
+        ):
             raise RuleFileError(f"unknown lexicon @{name} for language {lang!r}")
         return words
 
@@ -348,7 +355,9 @@ class Catalogue:
 
     def add_rule(self, rule: Rule) -> None:
         if rule.id in self.rules:
-            raise RuleFileError(f"{rule.path}: rule id {rule.id!r} is already defined in {self.rules[rule.id].path}")
+            raise RuleFileError(
+                f"{rule.path}: rule id {rule.id!r} is already defined in {self.rules[rule.id].path}"
+            )
         self.rules[rule.id] = rule
         for alias in rule.aliases:
             self.aliases[alias] = rule.id
@@ -386,18 +395,14 @@ def _load_profiles(root: Path) -> dict[str, Profile]:
     return resolved
 
 
-def load_rule_file(path: Path) -> Rule:
-    rule: Rule = _validate(Rule, _load_yaml(path), path)
-    if rule.id != path.stem:
-        raise RuleFileError(f"{path}: id {rule.id!r} does not match the file name")
-    return rule
-
-
-def load_catalogue(root: Path | None = None, extra_rule_paths: Iterable[Path] = ()) -> Catalogue:
-    """Load and validate every data file under ``root`` (the shipped ``rules/``)."""
-    root = root or rules_dir()
+def _load_lexicons(directory: Path) -> dict[str, dict[str, list[str]]]:
+    """``lexicons/<lang>.yaml`` and ``lexicons/<lang>/*.yaml`` (one file per family),
+    merged per language; a name defined twice for one language is an error."""
     lexicons: dict[str, dict[str, list[str]]] = {}
-    for path in sorted((root / "lexicons").glob("*.yaml")):
+    origin: dict[tuple[str, str], Path] = {}
+    files = [(p.stem, p) for p in sorted(directory.glob("*.yaml"))]
+    files += [(p.parent.name, p) for p in sorted(directory.glob("*/*.yaml"))]
+    for lang, path in files:
         data = _load_yaml(path) or {}
         if not isinstance(data, dict):
             raise RuleFileError(f"{path}: a lexicon maps names to lists of strings")
@@ -410,17 +415,40 @@ def load_catalogue(root: Path | None = None, extra_rule_paths: Iterable[Path] = 
                         f"{path}: {name}[{i}]: {word!r} is not a string "
                         "(quote YAML words such as on, no, yes)"
                     )
-        lexicons[path.stem] = data
+            if (lang, name) in origin:
+                raise RuleFileError(f"{path}: {name}: already defined in {origin[(lang, name)]}")
+            origin[(lang, name)] = path
+            lexicons.setdefault(lang, {})[name] = words
+    return lexicons
+
+
+def load_rule_file(path: Path) -> Rule:
+    rule: Rule = _validate(Rule, _load_yaml(path), path)
+    if rule.id != path.stem:
+        raise RuleFileError(f"{path}: id {rule.id!r} does not match the file name")
+    return rule
+
+
+def load_catalogue(root: Path | None = None, extra_rule_paths: Iterable[Path] = ()) -> Catalogue:
+    """Load and validate every data file under ``root`` (the shipped ``rules/``)."""
+    root = root or rules_dir()
+    lexicons = _load_lexicons(root / "lexicons")
     sources_data = _load_yaml(root / "sources.yaml") if (root / "sources.yaml").exists() else {}
     sources: dict[str, Source] = {}
     for key, value in (sources_data or {}).items():
         try:
             sources[str(key)] = Source.model_validate(value)
         except ValidationError as exc:
-            raise RuleFileError(_format_validation(root / "sources.yaml", exc).replace("invalid", f"invalid source {key}", 1)) from None
+            raise RuleFileError(
+                _format_validation(root / "sources.yaml", exc).replace("invalid", f"invalid source {key}", 1)
+            ) from None
 
-    catalogue = Catalogue(rules={}, profiles=_load_profiles(root), sources=sources, lexicons=lexicons, root=root)
-    family_dirs = [d for d in sorted(root.iterdir()) if d.is_dir() and d.name not in {"profiles", "lexicons", "triage"}]
+    catalogue = Catalogue(
+        rules={}, profiles=_load_profiles(root), sources=sources, lexicons=lexicons, root=root
+    )
+    family_dirs = [
+        d for d in sorted(root.iterdir()) if d.is_dir() and d.name not in {"profiles", "lexicons", "triage"}
+    ]
     for directory in family_dirs:
         for path in sorted(directory.glob("*.yaml")):
             catalogue.add_rule(load_rule_file(path))

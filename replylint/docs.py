@@ -26,7 +26,7 @@ def rule_markdown(catalogue: Catalogue, rule: Rule) -> str:
         out += ["## Why is this bad?", "", rule.why.strip(), ""]
     if rule.example:
         out += ["## Example", ""]
-        for lang, text in (rule.example.items() if isinstance(rule.example, dict) else [("en", rule.example)]):
+        for lang, text in rule.example.items() if isinstance(rule.example, dict) else [("en", rule.example)]:
             out += [f"```text ({lang})", text.strip(), "```", ""]
     if rule.use_instead:
         out += ["## Use instead", ""]
@@ -59,7 +59,9 @@ def rule_markdown(catalogue: Catalogue, rule: Rule) -> str:
             text = ex.text.replace("\n", " ").replace("|", "\\|")
             out.append(f"| {'yes' if ex.fires else 'no'} | {ex.lang} | {text} |")
         out.append("")
-    keys = sorted({k for p in catalogue.profiles.values() for k in p.setting(rule.id).sources} | set(rule.sources))
+    keys = sorted(
+        {k for p in catalogue.profiles.values() for k in p.setting(rule.id).sources} | set(rule.sources)
+    )
     if keys:
         out += ["## References", ""]
         for key in keys:
@@ -78,7 +80,9 @@ def write_rule_docs(directory: Path, catalogue: Catalogue | None = None) -> list
         path = directory / f"{rule.id}.md"
         path.write_text(rule_markdown(catalogue, rule), encoding="utf-8")
         written.append(path)
-        index.append(f"| [{rule.id}]({rule.id}.md) | {rule.family} | {rule.severity} | {rule.summary.strip()} |")
+        index.append(
+            f"| [{rule.id}]({rule.id}.md) | {rule.family} | {rule.severity} | {rule.summary.strip()} |"
+        )
     (directory / "README.md").write_text("\n".join(index) + "\n", encoding="utf-8")
     written.append(directory / "README.md")
     return written

@@ -27,7 +27,7 @@ from .langdetect import LangSource, resolve_language
 from .matching import Hit, LanguagePack, SentenceIndex, get_rule_check, merge_overlapping
 from .nlp import make_doc
 from .normalise import NormalisedText, normalise
-from .schema import Diagnostic, Fix, InputRecord, ResultRecord, Severity, Structure, Triage
+from .schema import Diagnostic, Fix, InputRecord, ResultRecord, Severity, Triage
 
 #: Default cap on one reply, in characters (a 1 MB reply is linted; 5 MB is refused).
 DEFAULT_MAX_CHARS = 2_000_000
@@ -144,9 +144,7 @@ class Linter:
         known = set(self.catalogue.rules) | set(self.catalogue.aliases) | set(self.catalogue.families)
         unknown = sorted(set(names) - known - {"ALL"})
         if unknown:
-            raise ConfigError(
-                f"unknown rule or family: {', '.join(unknown)} (see `replylint rules`)"
-            )
+            raise ConfigError(f"unknown rule or family: {', '.join(unknown)} (see `replylint rules`)")
 
     def _resolve_names(self, names: Iterable[str]) -> frozenset[str]:
         return frozenset(self.catalogue.resolve(n) for n in names)
@@ -208,7 +206,14 @@ class Linter:
         lang, source = resolve_language(
             text, record.lang, buyer_message=record.buyer_message, default=profile.default_lang
         )
-        return Analysis(text, lang, profile, self.catalogue, buyer_message=record.buyer_message, lang_source=source)
+        return Analysis(
+            text,
+            lang,
+            profile,
+            self.catalogue,
+            buyer_message=record.buyer_message,
+            lang_source=source,
+        )
 
     def check(
         self,
@@ -276,7 +281,9 @@ class Linter:
         shown = match if len(match) <= 120 else match[:117] + "…"
         spec = hit.pattern
         suggest = hit.suggest or (spec.suggest if spec else None)
-        template = hit.message or (spec.message if spec and spec.message else None) or localised(rule.message, lang)
+        template = (
+            hit.message or (spec.message if spec and spec.message else None) or localised(rule.message, lang)
+        )
         message = template.format_map(_SafeFormat(match=shown.strip(), suggest=suggest or ""))
         line, column = analysis.line_col(start)
         end_line, end_column = analysis.line_col(end)
@@ -309,7 +316,9 @@ class Linter:
                 return Fix(replacement=suggest, safe=False, title=title)
             return None
         if spec.action == "replace":
-            replacement = suggest if suggest and spec.replacement is None else localised(spec.replacement, lang)
+            replacement = (
+                suggest if suggest and spec.replacement is None else localised(spec.replacement, lang)
+            )
             replacement = replacement.format_map(_SafeFormat(match=original[start:end]))
             return Fix(replacement=replacement, safe=spec.safe, title=title)
         if spec.action == "delete":

@@ -33,7 +33,17 @@ MIN_LETTERS = 12
 MIN_CONFIDENCE = 0.5
 #: Detection reads at most this many characters (cost stays flat on long texts).
 MAX_CHARS = 600
-_EXTRA = ("PORTUGUESE", "DUTCH", "POLISH", "SWEDISH", "TURKISH", "CHINESE", "JAPANESE", "ARABIC", "RUSSIAN")
+_EXTRA = (
+    "PORTUGUESE",
+    "DUTCH",
+    "POLISH",
+    "SWEDISH",
+    "TURKISH",
+    "CHINESE",
+    "JAPANESE",
+    "ARABIC",
+    "RUSSIAN",
+)
 _lock = threading.Lock()
 
 

@@ -82,7 +82,7 @@ class LookupLemmatizer:
                 if len(cache) < 200_000:
                     cache[key] = lemma
             lemmas.append(lemma)
-        doc.from_array([LEMMA], numpy.asarray(lemmas, dtype="uint64").reshape(-1, 1))
+        doc.from_array([LEMMA], numpy.asarray(lemmas, dtype="uint64").reshape(-1, 1))  # type: ignore[arg-type]
         return doc
 
 

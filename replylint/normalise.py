@@ -85,8 +85,8 @@ class NormalisedText:
 
     original: str
     text: str
-    _starts: array | None = None  # type: ignore[type-arg]
-    _ends: array | None = None  # type: ignore[type-arg]
+    _starts: array[int] | None = None
+    _ends: array[int] | None = None
 
     @property
     def identity(self) -> bool:
@@ -111,8 +111,11 @@ Edit = tuple[int, int, str]  # (start, end, replacement) on the current string
 
 
 def _apply_edits(
-    text: str, starts: array, ends: array, edits: list[Edit]  # type: ignore[type-arg]
-) -> tuple[str, array, array]:  # type: ignore[type-arg]
+    text: str,
+    starts: array[int],
+    ends: array[int],
+    edits: list[Edit],
+) -> tuple[str, array[int], array[int]]:
     """Replace non-overlapping ranges; each new char maps to the whole replaced range."""
     out: list[str] = []
     new_starts, new_ends = array("l"), array("l")
@@ -162,7 +165,7 @@ def _unstable_pattern() -> re.Pattern[str]:
     """Characters NFKC changes, combining sequences, invisibles and apostrophes."""
     from . import _unicode_data
 
-    if _unicode_data.UNIDATA_VERSION == unicodedata.unidata_version:
+    if unicodedata.unidata_version == _unicode_data.UNIDATA_VERSION:
         ranges: list[tuple[int, int]] = list(_unicode_data.UNSTABLE_RANGES)
     else:  # another Python's Unicode database: scan it (about a second, once)
         ranges = unstable_ranges()
@@ -173,7 +176,7 @@ def _unstable_pattern() -> re.Pattern[str]:
     return re.compile(f"[^{combining}][{combining}]+|[{cls}]")
 
 
-def _unicode_pass(original: str) -> tuple[str, array, array]:  # type: ignore[type-arg]
+def _unicode_pass(original: str) -> tuple[str, array[int], array[int]]:
     """NFKC where the text needs it, invisible characters dropped, apostrophes unified.
 
     Only the characters that change are visited; the rest is copied by slices."""
@@ -229,9 +232,7 @@ def normalise(original: str) -> NormalisedText:
 
     if has_confusable:
         # 1:1 replacement, the map stays as it is.
-        text = _MIXED_WORD.sub(
-            lambda m: "".join(_CONFUSABLES.get(c, c) for c in m.group(0)), text
-        )
+        text = _MIXED_WORD.sub(lambda m: "".join(_CONFUSABLES.get(c, c) for c in m.group(0)), text)
 
     if has_trigger or needs_unicode:
         for pattern, repl in (
@@ -248,9 +249,7 @@ def normalise(original: str) -> NormalisedText:
         for m in _SPACED_HOST.finditer(text):
             host = m.group(0)
             # "you. It arrived" is prose; "shop . fr" and "www. shop. com" are hosts.
-            if re.search(r"\s\.", host) or (
-                host[:3].lower() == "www" and any(c.isspace() for c in host)
-            ):
+            if re.search(r"\s\.", host) or (host[:3].lower() == "www" and any(c.isspace() for c in host)):
                 # Drop the spaces inside the host name, keep everything else.
                 for k, c in enumerate(host):
                     if c.isspace():

@@ -65,18 +65,27 @@ def iter_jsonl(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, Any] | ErrorR
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            yield number, error(number, "invalid-utf8", f"line is not valid UTF-8 (byte {exc.start})")
+            yield (
+                number,
+                error(number, "invalid-utf8", f"line is not valid UTF-8 (byte {exc.start})"),
+            )
             continue
         try:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield number, error(number, "invalid-json", f"invalid JSON: {exc.msg} at column {exc.colno}")
+            yield (
+                number,
+                error(number, "invalid-json", f"invalid JSON: {exc.msg} at column {exc.colno}"),
+            )
             continue
         except RecursionError:
             yield number, error(number, "invalid-json", "invalid JSON: nested too deeply")
             continue
         if not isinstance(value, dict):
-            yield number, error(number, "invalid-record", f"expected a JSON object, got {type(value).__name__}")
+            yield (
+                number,
+                error(number, "invalid-record", f"expected a JSON object, got {type(value).__name__}"),
+            )
             continue
         yield number, value
 
@@ -147,11 +156,14 @@ def iter_csv(
             continue
         if len(row) != len(header):
             rec_id = row[index[id_col]] if id_col and index[id_col] < len(row) else None
-            yield row_number, error(
+            yield (
                 row_number,
-                "invalid-csv",
-                f"row has {len(row)} fields, the header has {len(header)}",
-                rec_id,
+                error(
+                    row_number,
+                    "invalid-csv",
+                    f"row has {len(row)} fields, the header has {len(header)}",
+                    rec_id,
+                ),
             )
             continue
         record: dict[str, Any] = {}

@@ -61,6 +61,6 @@ def decode_bytes(data: bytes, name: str = "input") -> Decoded:
             pass
     raise InputError(
         f"{name}: not valid UTF-8 (byte {first_error.start}: "
-        f"{data[first_error.start:first_error.start + 1]!r}) and no other encoding fits; "
+        f"{data[first_error.start : first_error.start + 1]!r}) and no other encoding fits; "
         "re-save it as UTF-8"
     )

@@ -212,10 +212,9 @@ def phones(analysis: Analysis, args: dict[str, Any]) -> Iterator[tuple[int, int]
         separators = sum(1 for c in raw if c in " .-/")
         if "/" in raw and not plus and separators == raw.count("/"):
             continue  # 12/06/2024-like or ratios
-        if "." in raw and not plus and raw.count(".") >= 2 and separators == raw.count("."):
-            # 01.02.2024 or version numbers; dotted phones (06.12.34.56.78) have 4 dots.
-            if raw.count(".") < 4:
-                continue
+        # 01.02.2024 or version numbers; dotted phones (06.12.34.56.78) have 4 dots.
+        if not plus and 2 <= raw.count(".") < 4 and separators == raw.count("."):
+            continue
         before = text[max(0, start - _CONTEXT_BEFORE) : start]
         if not_after is not None and not_after.search(before[-25:]):
             continue
@@ -233,7 +232,10 @@ def _lexicon_regex(analysis: Analysis, name: str | None, lang: str) -> re.Patter
     cache = analysis.catalogue.__dict__.setdefault("_regex_cache", {})
     rx = cache.get(key)
     if rx is None:
-        words = [*analysis.catalogue.lexicons.get("all", {}).get(name, []), *analysis.catalogue.lexicons.get(lang, {}).get(name, [])]
+        words = [
+            *analysis.catalogue.lexicons.get("all", {}).get(name, []),
+            *analysis.catalogue.lexicons.get(lang, {}).get(name, []),
+        ]
         if not words:
             cache[key] = False
             return None

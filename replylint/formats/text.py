@@ -84,9 +84,7 @@ def summary_line(result: ResultRecord, colour: bool) -> str:
     parts = [f"score {result.score}/100"]
     parts.append("compliant" if result.compliant else "NOT compliant")
     if result.structure.applies:
-        ticks = " ".join(
-            ("✓" if getattr(result.structure, key) else "✗") + name for key, name in _ELEMENTS
-        )
+        ticks = " ".join(("✓" if getattr(result.structure, key) else "✗") + name for key, name in _ELEMENTS)
         parts.append(ticks)
     if result.triage is not None:
         parts.append(f"buyer risk {result.triage.risk} (reply within {result.triage.sla_hours} h)")
@@ -109,9 +107,14 @@ def write_text(results: list[FileResult], out: IO[str], colour: bool, show_summa
             out.write(f"{label}: {summary_line(fr.result, colour)}\n")
     total = sum(counts.values())
     if total:
-        detail = ", ".join(f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s])
+        detail = ", ".join(
+            f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}"
+            for s in ("error", "warning", "info")
+            if counts[s]
+        )
         files = len({fr.path for fr in results})
-        msg = f"Found {total} problem{'s' if total != 1 else ''} ({detail}) in {files} file{'s' if files != 1 else ''}."
+        plural = "s" if files != 1 else ""
+        msg = f"Found {total} problem{'s' if total != 1 else ''} ({detail}) in {files} file{plural}."
         if fixable:
             msg += f" {fixable} fixable with --fix."
         out.write(("\n" if show_summary else "") + msg + "\n")
