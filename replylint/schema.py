@@ -202,6 +202,28 @@ class RuleInfo(_Model):
     aliases: list[str] = Field(default_factory=list)
 
 
+class Change(_Model):
+    """One edit a rewrite made, for the agent to review."""
+
+    kind: Literal["fix", "rephrase", "remove", "add", "restore", "llm"] = Field(
+        description="fix: a rule's fix; rephrase: tone wording; remove: forbidden content; "
+        "add: a missing structure element; restore: a fact put back; llm: the model's rewrite."
+    )
+    rule: str | None = Field(default=None, description="The rule that prompted it, if any.")
+    description: str = Field(description="What changed, in plain words.")
+    before: str | None = None
+    after: str | None = None
+
+
+class RewriteResponse(_Model):
+    """A rewritten draft, always re-linted."""
+
+    text: str = Field(description="The new draft.")
+    result: ResultRecord = Field(description="Result record of the new draft.")
+    engine: Literal["llm", "offline"]
+    changes: list[Change] = Field(default_factory=list)
+
+
 class BatchRequest(_Model):
     records: list[InputRecord]
 
