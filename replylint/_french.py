@@ -67,7 +67,6 @@ def _load_submodule(name: str) -> ModuleType:
 
 def _fast_token_match(pattern: str) -> Any:
     import regex
-
     from spacy.lang.char_classes import ALPHA, ALPHA_LOWER
 
     # Longest class first: ALPHA contains ALPHA_LOWER's text.

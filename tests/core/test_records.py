@@ -21,7 +21,7 @@ def test_every_jsonl_line_yields_a_record_or_an_error_with_its_line_number() -> 
 
 
 def test_csv_delimiter_and_columns_are_found() -> None:
-    data = "ticket_id;reply;buyer\n7;Thanks!;Where is it?\n8;Sorry;\n".encode()
+    data = b"ticket_id;reply;buyer\n7;Thanks!;Where is it?\n8;Sorry;\n"
     items = list(iter_csv(data))
     assert items[0][1] == {"id": "7", "text": "Thanks!", "buyer_message": "Where is it?"}
     assert items[1][1] == {"id": "8", "text": "Sorry"}
@@ -35,7 +35,7 @@ def test_a_csv_row_with_the_wrong_number_of_fields_is_an_error_record() -> None:
 
 
 def test_a_csv_without_a_text_column_is_refused_naming_the_columns() -> None:
-    with pytest.raises(InputError, match="no text column.*id, note"):
+    with pytest.raises(InputError, match=r"no text column.*id, note"):
         list(iter_csv(b"id,note\n1,x\n"))
     with pytest.raises(InputError, match="no column 'body'"):
         list(iter_csv(b"id,text\n1,x\n", ColumnMap(text="body")))

@@ -29,14 +29,28 @@ def test_committed_json_schema_is_fresh(tmp_path: Path) -> None:
 def test_a_non_editable_wheel_ships_rules_prompts_and_api(tmp_path: Path) -> None:
     wheel_dir = tmp_path / "wheel"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheel_dir), str(REPO)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(wheel_dir),
+            str(REPO),
+        ],
         check=True,
     )
     (wheel,) = wheel_dir.glob("replylint-*.whl")
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q", str(wheel)], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q", str(wheel)],
+        check=True,
+    )
     work = tmp_path / "elsewhere"
     work.mkdir()
     (work / "reply.txt").write_text("Thanks! See www.shop-example.com for 10% off.\n")
@@ -45,12 +59,17 @@ def test_a_non_editable_wheel_ships_rules_prompts_and_api(tmp_path: Path) -> Non
         "import replylint, replylint.resources as r, api;"
         "print(replylint.__file__); print(r.rules_dir()); print(r.prompts_dir())"
     )
-    out = subprocess.run([python, "-c", code], cwd=work, env=env, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [python, "-c", code], cwd=work, env=env, capture_output=True, text=True, check=True
+    ).stdout
     assert str(REPO) not in out, out
     assert "_data/rules" in out and "_data/prompts" in out
     check = subprocess.run(
         [env_dir / "bin" / "replylint", "check", "reply.txt", "--format", "json"],
-        cwd=work, env=env, capture_output=True, text=True,
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert check.returncode == 1, check.stderr
     assert json.loads(check.stdout)[0]["compliant"] is False
