@@ -97,7 +97,7 @@ def _prepare() -> None:
     if not isinstance(captured, _Captured):
         sys.modules.pop(f"{_PKG}.tokenizer_exceptions", None)
         raise RuntimeError("spaCy's French TOKEN_MATCH has an unexpected shape")
-    exceptions.TOKEN_MATCH = _fast_token_match(captured.pattern)
+    exceptions.TOKEN_MATCH = _fast_token_match(captured.pattern)  # type: ignore[attr-defined]
 
 
 def blank_french() -> Language:
