@@ -99,6 +99,19 @@ class PatternSpec(_Strict):
     report: Literal["match", "sentence"] = Field(
         default="match", description="Span reported: the match or its whole sentence."
     )
+    window: int = Field(
+        default=0,
+        ge=0,
+        le=3,
+        description=(
+            "For requires/excludes/unless_sentence: how many sentences away from the "
+            "main match this one may be (0 = the same sentence)."
+        ),
+    )
+    tag: str | None = Field(
+        default=None,
+        description="A label a profile can give its own severity (RuleSetting.tags).",
+    )
     suggest: str | None = Field(default=None, description="Suggested replacement for the match.")
     fix: FixSpec | None = Field(default=None, description="Overrides the rule's fix.")
     message: str | None = Field(default=None, description="Overrides the rule's message.")
@@ -224,6 +237,10 @@ class RuleSetting(_Strict):
     sources: list[str] = Field(default_factory=list)
     note: str | None = None
     options: dict[str, Any] = Field(default_factory=dict)
+    tags: dict[str, Severity] = Field(
+        default_factory=dict,
+        description="Severity for hits of patterns with this tag (e.g. handle: error).",
+    )
 
 
 class Profile(_Strict):

@@ -269,8 +269,18 @@ class Linter:
             if rule.check:
                 hits.extend(get_rule_check(rule.check)(analysis, rule, rule.args))
             for hit in merge_overlapping(hits):
-                out.append(self.diagnostic(analysis, rule, severity, hit))
+                graded = self._hit_severity(analysis, rule, severity, hit)
+                out.append(self.diagnostic(analysis, rule, graded, hit))
         return out
+
+    def _hit_severity(self, analysis: Analysis, rule: Rule, severity: Severity, hit: Hit) -> Severity:
+        """A profile may grade a tagged pattern on its own (Walmart: handles are errors
+        while other contact details are warnings); a severity set in the user's
+        configuration wins over both."""
+        tag = hit.pattern.tag if hit.pattern is not None else None
+        if tag is None or rule.id in self.options.severity or rule.family in self.options.severity:
+            return severity
+        return analysis.profile.setting(rule.id).tags.get(tag, severity)
 
     def diagnostic(self, analysis: Analysis, rule: Rule, severity: Severity, hit: Hit) -> Diagnostic:
         """Turn a hit (normalised offsets) into a diagnostic on the original text."""

@@ -13,7 +13,7 @@ import bisect
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from spacy.matcher import Matcher, PhraseMatcher
@@ -93,7 +93,10 @@ _FLAG_BITS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VER
 
 
 def _resolve_lexicons(value: Any, lookup: Callable[[str], list[str]], key: str | None = None) -> Any:
-    """Replace "@name" in token patterns with the lexicon's words."""
+    """Replace "@name" in token patterns with the lexicon's words, and "{@name}" inside
+    a ``REGEX`` with an alternation of them (so stems can live in lexicons too)."""
+    if key == "REGEX" and isinstance(value, str):
+        return _expand_lexicon_refs(value, lookup)
     if isinstance(value, str) and value.startswith("@"):
         words = lookup(value[1:])
         return words if key in ("IN", "NOT_IN") else {"IN": words}
@@ -113,14 +116,19 @@ def _resolve_lexicons(value: Any, lookup: Callable[[str], list[str]], key: str |
 _LEXICON_REF = re.compile(r"\{@([a-z0-9_]+)\}")
 
 
-def compile_regex(spec: PatternSpec, lookup: Callable[[str], list[str]]) -> re.Pattern[str]:
-    assert spec.regex is not None
+def _expand_lexicon_refs(source: str, lookup: Callable[[str], list[str]]) -> str:
+    """``{@name}`` → ``(?:word|word …)``, longest first, each word escaped."""
 
     def expand(m: re.Match[str]) -> str:
         words = sorted(lookup(m.group(1)), key=len, reverse=True)
         return "(?:" + "|".join(re.escape(w) for w in words) + ")"
 
-    source = _LEXICON_REF.sub(expand, spec.regex)
+    return _LEXICON_REF.sub(expand, source)
+
+
+def compile_regex(spec: PatternSpec, lookup: Callable[[str], list[str]]) -> re.Pattern[str]:
+    assert spec.regex is not None
+    source = _expand_lexicon_refs(spec.regex, lookup)
     flags = 0
     for ch in spec.flags:
         if ch not in _FLAG_BITS:
@@ -255,12 +263,18 @@ class LanguagePack:
                 for hit in found.get(n, ()):
                     if req or exc:
                         sent = analysis.sentence_of(hit.start)
-                        if not all(_in_sentence(found.get(r, ()), sent, analysis) for r in req):
+                        if not all(self._near(found, r, sent, analysis) for r in req):
                             continue
-                        if any(_in_sentence(found.get(x, ()), sent, analysis) for x in exc):
+                        if any(self._near(found, x, sent, analysis) for x in exc):
                             continue
+                    if spec_of(n).report == "sentence":
+                        s_start, s_end = analysis.sentences.span(analysis.sentence_of(hit.start))
+                        hit = replace(hit, start=min(s_start, hit.start), end=max(s_end, hit.end))
                     out.append(hit)
             return out
+
+        def spec_of(n: int) -> PatternSpec:
+            return self.entries[n].spec
 
         hits = section_hits("patterns")
         if not hits:
@@ -272,13 +286,18 @@ class LanguagePack:
             hits = [h for h in hits if not any(u.start < h.end and h.start < u.end for u in unless)]
         unless_sent = section_hits("unless_sentence")
         if unless_sent and hits:
-            blocked = {analysis.sentence_of(u.start) for u in unless_sent}
+            blocked: set[int] = set()
+            for u in unless_sent:
+                where = analysis.sentence_of(u.start)
+                reach = u.pattern.window if u.pattern is not None else 0
+                blocked.update(range(where - reach, where + reach + 1))
             hits = [h for h in hits if analysis.sentence_of(h.start) not in blocked]
         return hits
 
-
-def _in_sentence(hits: Iterable[Hit], sent: int, analysis: Analysis) -> bool:
-    return any(analysis.sentence_of(h.start) == sent for h in hits)
+    def _near(self, found: dict[int, list[Hit]], n: int, sent: int, analysis: Analysis) -> bool:
+        """Pattern ``n`` matched in sentence ``sent`` or within its ``window``."""
+        reach = self.entries[n].spec.window
+        return any(abs(analysis.sentence_of(h.start) - sent) <= reach for h in found.get(n, ()))
 
 
 def merge_overlapping(hits: list[Hit]) -> list[Hit]:
