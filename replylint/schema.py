@@ -186,6 +186,21 @@ class ErrorRecord(BaseModel):
     error: ErrorDetail
 
 
+class ErrorResponse(_Model):
+    """The body of every error answer of the HTTP API (4xx, and 5xx on a server fault)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"error": {"code": "too-large", "message": "text has 60,000 characters; the limit is 50,000"}}
+            ]
+        },
+    )
+
+    error: ErrorDetail
+
+
 class RuleInfo(_Model):
     """A rule as listed by `replylint rules` and `GET /v1/rules`."""
 
@@ -240,6 +255,7 @@ def export_json_schema(directory: Path) -> list[Path]:
         ("input-record", InputRecord, "validation"),
         ("result-record", ResultRecord, "serialization"),
         ("error-record", ErrorRecord, "serialization"),
+        ("error-response", ErrorResponse, "serialization"),
         ("rule-info", RuleInfo, "serialization"),
     ]
     for name, model, mode in models:
