@@ -268,10 +268,26 @@ class Linter:
             hits = pack.hits_for(rule.id, analysis, found)
             if rule.check:
                 hits.extend(get_rule_check(rule.check)(analysis, rule, rule.args))
-            for hit in merge_overlapping(hits):
-                graded = self._hit_severity(analysis, rule, severity, hit)
+            for hit, graded in self._merge_graded(analysis, rule, severity, hits):
                 out.append(self.diagnostic(analysis, rule, graded, hit))
         return out
+
+    def _merge_graded(
+        self, analysis: Analysis, rule: Rule, severity: Severity, hits: list[Hit]
+    ) -> list[tuple[Hit, Severity]]:
+        """One hit per overlapping group, so that a milder tagged hit never hides a
+        more severe one it overlaps: the most severe hits are merged first."""
+        graded: dict[Severity, list[Hit]] = {}
+        for hit in hits:
+            graded.setdefault(self._hit_severity(analysis, rule, severity, hit), []).append(hit)
+        if len(graded) <= 1:
+            return [(hit, sev) for sev, group in graded.items() for hit in merge_overlapping(group)]
+        kept: list[tuple[Hit, Severity]] = []
+        for sev in ("error", "warning", "info"):
+            for hit in merge_overlapping(graded.get(sev, [])):
+                if not any(k.start < hit.end and hit.start < k.end for k, _ in kept):
+                    kept.append((hit, sev))
+        return kept
 
     def _hit_severity(self, analysis: Analysis, rule: Rule, severity: Severity, hit: Hit) -> Severity:
         """A profile may grade a tagged pattern on its own (Walmart: handles are errors
