@@ -257,6 +257,7 @@ def export_json_schema(directory: Path) -> list[Path]:
         ("error-record", ErrorRecord, "serialization"),
         ("error-response", ErrorResponse, "serialization"),
         ("rule-info", RuleInfo, "serialization"),
+        ("rewrite-response", RewriteResponse, "serialization"),
     ]
     for name, model, mode in models:
         path = directory / f"{name}.schema.json"
