@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -99,13 +99,12 @@ class PatternSpec(_Strict):
     report: Literal["match", "sentence"] = Field(
         default="match", description="Span reported: the match or its whole sentence."
     )
-    window: int = Field(
+    window: Annotated[int, Field(ge=0, le=3)] | Literal["text"] = Field(
         default=0,
-        ge=0,
-        le=3,
         description=(
             "For requires/excludes/unless_sentence: how many sentences away from the "
-            "main match this one may be (0 = the same sentence)."
+            "main match this one may be (0 = the same sentence), or 'text' for anywhere "
+            "in the reply (a refusal is softened by an alternative offered later on)."
         ),
     )
     tag: str | None = Field(

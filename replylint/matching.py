@@ -288,21 +288,30 @@ class LanguagePack:
         if unless_sent and hits:
             blocked: set[int] = set()
             for u in unless_sent:
+                window = u.pattern.window if u.pattern is not None else 0
+                if window == "text":
+                    return []
                 where = analysis.sentence_of(u.start)
-                reach = u.pattern.window if u.pattern is not None else 0
-                blocked.update(range(where - reach, where + reach + 1))
+                blocked.update(range(where - window, where + window + 1))
             hits = [h for h in hits if analysis.sentence_of(h.start) not in blocked]
         return hits
 
     def _near(self, found: dict[int, list[Hit]], n: int, sent: int, analysis: Analysis) -> bool:
         """Pattern ``n`` matched in sentence ``sent`` or within its ``window``."""
-        reach = self.entries[n].spec.window
-        return any(abs(analysis.sentence_of(h.start) - sent) <= reach for h in found.get(n, ()))
+        window = self.entries[n].spec.window
+        if window == "text":
+            return bool(found.get(n))
+        return any(abs(analysis.sentence_of(h.start) - sent) <= window for h in found.get(n, ()))
 
 
 def merge_overlapping(hits: list[Hit]) -> list[Hit]:
-    """One hit per overlapping group: the earliest, longest one."""
-    hits = sorted(hits, key=lambda h: (h.start, -(h.end - h.start)))
+    """One hit per overlapping group: the earliest, longest one; between equal spans,
+    the one whose pattern carries a safe fix (so ``--fix`` can act on it)."""
+
+    def has_safe_fix(h: Hit) -> bool:
+        return h.pattern is not None and h.pattern.fix is not None and h.pattern.fix.safe
+
+    hits = sorted(hits, key=lambda h: (h.start, -(h.end - h.start), not has_safe_fix(h)))
     out: list[Hit] = []
     for hit in hits:
         if out and hit.start < out[-1].end:
