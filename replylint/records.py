@@ -21,6 +21,7 @@ import datetime as dt
 import io
 import json
 import logging
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -65,6 +66,8 @@ FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
 #: Bytes read to decide a CSV file's encoding and delimiter.
 SNIFF_BYTES = 1 << 20
 _DELIMITERS = (",", ";", "\t", "|")
+#: A well-formed UTF-8 sequence of two to four bytes (what legacy encodings rarely produce).
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -216,17 +219,24 @@ def _unique_header(header: Iterable[Any]) -> list[str]:
     return out
 
 
+def _key(name: str) -> str:
+    """'Order ID', 'order-id', 'ORDER_ID' → 'order_id': how header names are compared."""
+    return re.sub(r"[\s\-.]+", "_", name.strip().lower())
+
+
 def _pick(header: list[str], wanted: str | None, candidates: tuple[str, ...], what: str) -> str | None:
-    lowered = {h.strip().lower(): h for h in header}
+    normalised: dict[str, str] = {}
+    for h in header:
+        normalised.setdefault(_key(h), h)
     if wanted:
         if wanted in header:
             return wanted
-        if wanted.lower() in lowered:
-            return lowered[wanted.lower()]
+        if _key(wanted) in normalised:
+            return normalised[_key(wanted)]
         raise InputError(f"no column {wanted!r} for {what} (columns: {', '.join(header)})")
     for name in candidates:
-        if name in lowered:
-            return lowered[name]
+        if name in normalised:
+            return normalised[name]
     return None
 
 
@@ -331,6 +341,11 @@ def _decide_encoding(head: bytes, name: str, encoding: str | None, notes: ReadNo
         return "utf-8"
     except UnicodeDecodeError as exc:
         first_error = exc
+    if _UTF8_MULTIBYTE.search(head):
+        # Real UTF-8 text around a few broken bytes: a damaged export, not a legacy
+        # encoding. The rows holding the bad bytes become error records.
+        notes.note(f"{name}: some rows are not valid UTF-8; they get error records")
+        return "utf-8"
     from charset_normalizer import from_bytes
 
     best = from_bytes(head).best()
