@@ -160,10 +160,11 @@ def schema_cmd(directory: Path) -> None:
 
 def _register_commands() -> None:
     """Commands that live in their own modules (one owner each)."""
-    from .commands import batch, check
+    from .commands import batch, check, serve
 
     cli.add_command(check.check)
     cli.add_command(batch.batch)
+    cli.add_command(serve.serve)
 
 
 _register_commands()

@@ -1,0 +1,145 @@
+"""The one linter of a worker process, loaded in the background and used off the event loop.
+
+Loading the rules and the five language pipelines takes seconds; it runs in a
+thread started by the application's lifespan, so the port answers ``/healthz``
+at once and ``/readyz`` says when the engine is warm. Requests that arrive
+before that wait for it (within the request timeout). Linting is CPU work: it
+runs in worker threads, at most ``lint_threads`` at a time, so the event loop
+keeps accepting and answering while a long reply is being linted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+import anyio
+import anyio.to_thread
+
+from replylint.engine import Linter, LintOptions
+from replylint.errors import InputError, TooLargeError
+from replylint.schema import InputRecord, RuleInfo
+
+from .errors import ServiceUnavailable
+from .settings import Settings
+
+log = logging.getLogger("replylint.api")
+
+T = TypeVar("T")
+
+
+class LintService:
+    """Owns the process's :class:`~replylint.engine.Linter` and runs work on it."""
+
+    def __init__(self, settings: Settings, linter: Linter | None = None) -> None:
+        self.settings = settings
+        self._linter = linter
+        self._error: str | None = None
+        self._done = threading.Event()
+        self._loaded: asyncio.Event | None = None
+        self._limiter: anyio.CapacityLimiter | None = None
+        self._rules: list[RuleInfo] | None = None
+        self.load_seconds: float | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Begin loading in a thread (call from the event loop, in the lifespan)."""
+        loop = asyncio.get_running_loop()
+        self._loaded = asyncio.Event()
+        self._limiter = anyio.CapacityLimiter(self.settings.lint_threads)
+
+        def load() -> None:
+            started = time.perf_counter()
+            try:
+                linter = self._linter or Linter(options=LintOptions(max_chars=self.settings.max_text_chars))
+                linter.warm(self.settings.warm_languages)
+                if self.settings.warm_languages:
+                    # Language detection loads its own models on first use.
+                    linter.check_text(
+                        "Thank you for your message, I am checking your order now.",
+                        buyer_message="Where is my parcel? It has not arrived yet.",
+                    )
+                self._rules = [linter.catalogue.rule_info(r) for r in linter.catalogue.rules.values()]
+                self._linter = linter
+                self.load_seconds = time.perf_counter() - started
+                log.info(
+                    "engine ready in %.1f s: %d rules, languages %s",
+                    self.load_seconds,
+                    len(self._rules),
+                    ", ".join(self.settings.warm_languages) or "none warmed",
+                )
+            except Exception as exc:  # the process stays up and says why in /readyz
+                self._error = f"{type(exc).__name__}: {exc}"
+                log.error("the engine failed to load: %s", self._error, exc_info=exc)
+            finally:
+                self._done.set()
+                if self._loaded is not None and not loop.is_closed():
+                    loop.call_soon_threadsafe(self._loaded.set)
+
+        threading.Thread(target=load, name="replylint-warm", daemon=True).start()
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Block until loading finished (for tests and the serve command)."""
+        return self._done.wait(timeout)
+
+    @property
+    def ready(self) -> bool:
+        return self._done.is_set() and self._error is None
+
+    @property
+    def error(self) -> str | None:
+        return self._error
+
+    # -- work ---------------------------------------------------------------------------------
+
+    async def linter(self) -> Linter:
+        if not self._done.is_set():
+            if self._loaded is None:
+                raise ServiceUnavailable("the engine has not been started", code="not-ready")
+            await self._loaded.wait()
+        if self._error is not None or self._linter is None:
+            raise ServiceUnavailable(f"the engine failed to load: {self._error}", code="engine-failed")
+        return self._linter
+
+    async def run(self, fn: Callable[[Linter], T]) -> T:
+        """``fn(linter)`` in a worker thread; the request timeout may abandon it."""
+        linter = await self.linter()
+        return await anyio.to_thread.run_sync(fn, linter, abandon_on_cancel=True, limiter=self._limiter)
+
+    async def rules(self) -> list[RuleInfo]:
+        await self.linter()
+        assert self._rules is not None
+        return self._rules
+
+    # -- request checks -----------------------------------------------------------------------
+
+    def check_sizes(self, record: InputRecord, where: str = "") -> None:
+        """413 for a text over the limit, before any work is done on it."""
+        limit = self.settings.max_text_chars
+        for name in ("text", "buyer_message"):
+            value = getattr(record, name)
+            if isinstance(value, str) and len(value) > limit:
+                raise TooLargeError(
+                    f"{where}{name} has {len(value):,} characters; this server accepts at most {limit:,} "
+                    "(REPLYLINT_MAX_TEXT_CHARS)"
+                )
+
+    def selection(self, linter: Linter, names: str | None, option: str) -> frozenset[str] | None:
+        """Rule ids, aliases or families from a comma-separated query parameter."""
+        if names is None:
+            return None
+        chosen = frozenset(n.strip() for n in names.split(",") if n.strip())
+        catalogue = linter.catalogue
+        known: Iterable[str] = (*catalogue.rules, *catalogue.aliases, *catalogue.families, "ALL")
+        unknown = sorted(chosen - set(known))
+        if unknown:
+            raise InputError(
+                f"{option}: unknown rule or family {', '.join(unknown)} (see GET /v1/rules)",
+                code="unknown-rule",
+            )
+        return chosen
