@@ -92,7 +92,7 @@ def highlight(text: str, hits: tuple[Hit, ...]) -> tuple[Markup, list[dict[str, 
     issues: list[dict[str, Any]] = []
     spans: list[tuple[int, int, int, str]] = []  # start, end, number, family
     for number, hit in enumerate(sorted(hits, key=lambda h: (h.start, h.end, h.rule)), start=1):
-        whole = hit.end - hit.start >= max(len(text) * 0.8, 1) and len(text) > 80
+        whole = hit.end - hit.start >= max(len(text) * 0.8, 1)
         located = hit.end > hit.start and hit.start < len(shown) and not whole
         issues.append(
             {
