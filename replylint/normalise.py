@@ -55,6 +55,8 @@ _OPEN, _CLOSE = r"[\[\(\{<]", r"[\]\)\}>]"
 
 _BRACKET_DOT = re.compile(rf"\s*{_OPEN}\s*(?:{_DOT_WORDS})\s*{_CLOSE}\s*", re.IGNORECASE)
 _BRACKET_AT = re.compile(rf"\s*{_OPEN}\s*(?:{_AT_WORDS}|@)\s*{_CLOSE}\s*", re.IGNORECASE)
+# "shop(.)com", "shop [.] co [.] uk": a bracketed dot between two words.
+_BRACKETED_DOT = re.compile(rf"(?<=\w)\s*{_OPEN}\.{_CLOSE}\s*(?=\w)")
 # "site dot com", "name at site dot com": a bare word only counts before a TLD.
 _WORD_DOT = re.compile(rf"(?<=[\w-])\s+(?:{_BARE_DOT_WORDS})\s+(?=(?:{TLDS})\b)", re.IGNORECASE)
 # Only with a spelled-out dot too: "track it at ups.com" is prose, not an address.
@@ -72,7 +74,7 @@ _SPACED_AROUND_AT = re.compile(r"(?<=[\w.+-])\s+@\s+(?=[\w-]+\.)")
 
 # Cheap test for "might contain a disguised separator"; texts without one skip the passes.
 _TRIGGER = re.compile(
-    rf"{_OPEN}\s*(?:{_DOT_WORDS}|{_AT_WORDS}|@)\s*{_CLOSE}"
+    rf"{_OPEN}\s*(?:{_DOT_WORDS}|{_AT_WORDS}|@|\.)\s*{_CLOSE}"
     rf"|\s(?:{_BARE_DOT_WORDS})\s+(?:{TLDS})\b"
     r"|\w\s+\.\s*\w|www\s*\.\s+\w|\s@\s",
     re.IGNORECASE,
@@ -237,6 +239,7 @@ def normalise(original: str) -> NormalisedText:
     if has_trigger or needs_unicode:
         for pattern, repl in (
             (_BRACKET_DOT, "."),
+            (_BRACKETED_DOT, "."),
             (_BRACKET_AT, "@"),
             (_WORD_AT, "@"),
             (_WORD_DOT, "."),
@@ -256,6 +259,10 @@ def normalise(original: str) -> NormalisedText:
                         edits.append((m.start() + k, m.start() + k + 1, ""))
         if edits:
             text, starts, ends = _apply_edits(text, starts, ends, edits)
+            # "name @ shop . com": the host only reads "shop.com" now.
+            edits = _regex_edits(text, _SPACED_AROUND_AT, lambda m: "@")
+            if edits:
+                text, starts, ends = _apply_edits(text, starts, ends, edits)
 
     if text == original and len(starts) == len(original):
         return NormalisedText(original, original)

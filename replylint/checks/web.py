@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..matching import Hit, register_check
+from ..nlp import lemma_table
 from ..normalise import TLDS
 
 if TYPE_CHECKING:
@@ -110,11 +111,49 @@ def find_links(analysis: Analysis) -> list[tuple[int, int, str]]:
                 if not (tld.islower() or host.isupper()):
                     continue
                 # "e.g", "i.e", "a.m" have no TLD; single-letter hosts like "a.co" do.
+                if _missing_space(analysis, host, text, end):
+                    continue
             taken.append((start, end))
             links.append((start, end, host_of(url)))
     links.sort()
     analysis.memo["links"] = links
     return links
+
+
+# "sorry.in the meantime", "Grazie.it arriva": two words run together, not a host.
+_NEXT_IS_LOWER_WORD = re.compile(r"\s+[^\W\d_]", re.UNICODE)
+
+
+def _missing_space(analysis: Analysis, host: str, text: str, end: int) -> bool:
+    """A bare ``word.tld`` where the TLD is also a word of the reply's language
+    ("in", "it", "no", "de") and the sentence runs on in lowercase, and the first
+    part is a dictionary word: a full stop without its space, not a domain."""
+    labels = host.split(".")
+    if len(labels) != 2:
+        return False
+    word, tld = labels[0].lower(), labels[1]
+    if not tld.islower() or not _NEXT_IS_LOWER_WORD.match(text, end):
+        return False
+    if not text[end:].lstrip()[:1].islower():
+        return False
+    tld_words = _lexicon_set(analysis, "tld_words")
+    if tld not in tld_words:
+        return False
+    return word in _lexicon_set(analysis, "common_words") or word in lemma_table(analysis.lang)
+
+
+def _lexicon_set(analysis: Analysis, name: str) -> frozenset[str]:
+    """A lexicon as a set (``all`` lists plus the reply's language), cached."""
+    key = f"lexset:{name}:{analysis.lang}"
+    cache = analysis.catalogue.__dict__.setdefault("_set_cache", {})
+    found = cache.get(key)
+    if found is None:
+        words = [
+            *analysis.catalogue.lexicons.get("all", {}).get(name, []),
+            *analysis.catalogue.lexicons.get(analysis.lang, {}).get(name, []),
+        ]
+        found = cache[key] = frozenset(w.lower() for w in words)
+    return found  # type: ignore[no-any-return]
 
 
 def _allow_patterns(analysis: Analysis, args: dict[str, Any]) -> tuple[str, ...]:
@@ -155,24 +194,43 @@ def allowed_urls(analysis: Analysis, args: dict[str, Any]) -> Iterator[Hit]:
 def emails(analysis: Analysis, args: dict[str, Any]) -> Iterable[tuple[int, int]]:
     """Email addresses (also written ``name (at) shop (dot) com``)."""
     allow = _allow_patterns(analysis, args) if args.get("use_allowlist") else ()
+    relay = _domain_list(analysis, args.get("not_domains"))
     for start, end in find_emails(analysis):
         host = analysis.text[start:end].rsplit("@", 1)[1].lower()
         if allow and domain_allowed(host, allow):
             continue
+        if relay and domain_allowed(host, relay):
+            continue  # the marketplace's own relay address for this buyer
         yield start, end
+
+
+def _domain_list(analysis: Analysis, name: str | None) -> tuple[str, ...]:
+    """A language-independent domain lexicon (``rules/lexicons/all``) as glob patterns."""
+    if not name:
+        return ()
+    return tuple(d.lower() for d in analysis.catalogue.lexicons.get("all", {}).get(name.lstrip("@"), []))
 
 
 # -- phone numbers --------------------------------------------------------------------
 
 # Digits in groups, optionally led by + or 00 and a bracketed area code.
+# Digits in groups, optionally led by + or 00 and a bracketed area code; "+49 (0)30 …"
+# joins a bracket straight to the next group.
 _PHONE = re.compile(
     r"(?<![\w+/.,:-])"
     r"(?:\+|00)?\(?\d{1,5}\)?"
-    r"(?:[ .\-/]{1,2}\(?\d{1,8}\)?){0,6}"
+    r"(?:(?:[ .\-/]{1,2}|(?<=\)))\(?\d{1,8}\)?){0,6}"
     r"(?![\w/]|[.,]\d|-\d)"
 )
 _ORDER_ID = re.compile(r"^\d{3}-\d{7}-\d{7}$|^\d{2}-\d{5}-\d{5}$")
-_DATE = re.compile(r"^\d{1,4}([./-])\d{1,2}\1\d{1,4}$|^\d{1,2}[./-]\d{1,2}$")
+_DATE = re.compile(
+    r"^\d{1,4}([./-])\d{1,2}\1\d{1,4}$|^\d{1,2}[./-]\d{1,2}$"
+    r"|^\d{1,2} \d{1,2} (?:19|20)\d{2}$"  # 14 06 2024
+    r"|^(?:19|20)\d{2} ?[-/] ?(?:19|20)?\d{2}$"  # 2019-2023, 2024/25
+)
+_ISBN = re.compile(r"^97[89][- ]?(?:\d[- ]?){9}\d$")
+# A US-style local number ("555-0143") counts only right after a keyword.
+_LOCAL_SEVEN = re.compile(r"^\d{3}[-. ]\d{4}$")
 _UNIT_AFTER = re.compile(
     r"^\s?(?:€|\$|£|¥|%|eur\b|euro|usd|gbp|cm|mm|m\b|km|kg|g\b|mg|ml|l\b|x\b|h\b|hrs?\b|min|"
     r"days?|jours?|tage?n?|días?|giorni|stück|pcs|pieces|units?|w\b|v\b|mah)",
@@ -203,23 +261,33 @@ def phones(analysis: Analysis, args: dict[str, Any]) -> Iterator[tuple[int, int]
         end = start + len(raw)
         digits = _digits(raw)
         plus = raw.startswith(("+", "00"))
+        before = text[max(0, start - _CONTEXT_BEFORE) : start]
+        if digits == 7 and _LOCAL_SEVEN.match(raw):
+            near = before[-20:]
+            if keywords is not None and keywords.search(near) and not (not_after and not_after.search(near)):
+                yield start, end
+            continue
         if digits < 8 or digits > (15 if plus else 13):
             continue
-        if _ORDER_ID.match(raw) or _DATE.match(raw):
+        if _ORDER_ID.match(raw) or _DATE.match(raw) or _ISBN.match(raw):
             continue
         if _UNIT_AFTER.match(text[end : end + 6]):
             continue
         separators = sum(1 for c in raw if c in " .-/")
-        if "/" in raw and not plus and separators == raw.count("/"):
-            continue  # 12/06/2024-like or ratios
+        leading_zero = raw.lstrip("(").startswith("0")
+        if (
+            "/" in raw
+            and not plus
+            and separators == raw.count("/")
+            and (raw.count("/") > 1 or not leading_zero)
+        ):
+            continue  # 12/06/2024-like or ratios; "030/1234567" is a German phone number
         # 01.02.2024 or version numbers; dotted phones (06.12.34.56.78) have 4 dots.
         if not plus and 2 <= raw.count(".") < 4 and separators == raw.count("."):
             continue
-        before = text[max(0, start - _CONTEXT_BEFORE) : start]
         if not_after is not None and not_after.search(before[-25:]):
             continue
         keyword = keywords is not None and keywords.search(before) is not None
-        leading_zero = raw.lstrip("(").startswith("0")
         grouped = separators >= 2 or (separators == 1 and leading_zero)
         if plus or keyword or (grouped and (leading_zero or raw.startswith("(") or digits >= 9)):
             yield start, end
@@ -250,13 +318,20 @@ _HANDLE = re.compile(r"(?<![\w@.])@[a-z0-9_](?:[a-z0-9_.]{0,28}[a-z0-9_])?(?![\w
 
 
 @register_check("handles.v1")
-def handles(analysis: Analysis, args: dict[str, Any]) -> Iterator[tuple[int, int]]:
-    """Social or messaging handles: ``@shop.official`` (not email addresses)."""
+def handles(analysis: Analysis, args: dict[str, Any]) -> Iterator[Hit]:
+    """Social or messaging handles: ``@shop.official`` (not email addresses), and with
+    ``args.social_domains`` links to a profile (``instagram.com/shop``, ``wa.me/44…``)."""
     emails_found = find_emails(analysis)
     for m in _HANDLE.finditer(analysis.text):
         start, end = m.span()
         if any(a <= start < b for a, b in emails_found):
             continue
-        if m.group(0)[1:].isdigit():
-            continue  # "@ 5" or "@30" is a price or a count
-        yield start, end
+        if m.group(0)[1].isdigit():
+            continue  # "@30", "@10am": a price, a count or a time
+        yield Hit(start, end)
+    social = _domain_list(analysis, args.get("social_domains"))
+    if social:
+        for start, end, host in find_links(analysis):
+            url = analysis.text[start:end]
+            if domain_allowed(host, social) and "/" in url.split("//", 1)[-1].rstrip("/"):
+                yield Hit(start, end, data={"host": host})  # a profile: instagram.com/shop
