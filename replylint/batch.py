@@ -373,7 +373,7 @@ def resume_from(
     output: str,
     items: Iterator[Item],
     settings: BatchSettings,
-    on_record: Callable[[Summary, str | None], None],
+    on_record: Callable[[Summary, tuple[str | None, str | None]], None],
 ) -> ResumePoint:
     """Skip the input records an earlier run already wrote to ``output``.
 
@@ -425,8 +425,11 @@ def resume_from(
                     f"but input line {line} gives {expected!r}; "
                     "the output was not written from this input (start afresh without --resume)"
                 )
-            text = record.get("text") if isinstance(record, dict) else None
-            on_record(summarise(rec, line), text if isinstance(text, str) else None)
+            texts: tuple[str | None, str | None] = (None, None)
+            if isinstance(record, dict):
+                text, buyer = record.get("text"), record.get("buyer_message")
+                texts = (text if isinstance(text, str) else None, buyer if isinstance(buyer, str) else None)
+            on_record(summarise(rec, line), texts)
             point.records += 1
             point.offset += len(current)
             current = following

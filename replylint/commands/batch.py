@@ -215,7 +215,7 @@ def batch(
     point = ResumePoint()
     if resume and os.path.exists(output) and os.path.getsize(output) > 0:
 
-        def take(summary: Any, text: str | None) -> None:
+        def take(summary: Any, text: Any) -> None:
             stats.add_summary(summary)
             aggregate.add(summary, text)
 
@@ -277,13 +277,23 @@ def batch(
     _report_stats(stats, done_now, elapsed, jobs)
 
 
-def _text_of(line: int, payload: Any, settings: Any, to_record: Any) -> Callable[[], str | None]:
-    def get() -> str | None:
+def _text_of(
+    line: int, payload: Any, settings: Any, to_record: Any
+) -> Callable[[], tuple[str | None, str | None]]:
+    """The reply and buyer message of a payload, read only if the report needs them."""
+
+    def get() -> tuple[str | None, str | None]:
         record = to_record(line, payload, settings.columns)
-        text = record.get("text") if isinstance(record, dict) else None
-        return text if isinstance(text, str) else None
+        return _texts(record)
 
     return get
+
+
+def _texts(record: Any) -> tuple[str | None, str | None]:
+    if not isinstance(record, dict):
+        return None, None
+    text, buyer = record.get("text"), record.get("buyer_message")
+    return (text if isinstance(text, str) else None, buyer if isinstance(buyer, str) else None)
 
 
 def _estimate_total(input_path: str, fmt: str, notes: Any) -> int | None:

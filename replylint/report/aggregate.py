@@ -292,13 +292,18 @@ class Repeats:
         }
 
 
+#: A reply's text, or its text and the buyer's message it answers.
+Texts = str | tuple[str | None, str | None] | None
+
+
 @dataclass(slots=True)
 class Worst:
-    """One of the N worst replies, with its text for the report."""
+    """One of the N worst replies, with its text (and the buyer's message) for the report."""
 
     rank_key: tuple[Any, ...]
     summary: Summary
     text: str
+    buyer_message: str | None = None
 
 
 def worst_key(s: Summary) -> tuple[Any, ...]:
@@ -354,8 +359,12 @@ class Aggregate:
 
     # -- folding -------------------------------------------------------------------
 
-    def add(self, s: Summary, text: Callable[[], str | None] | str | None = None) -> None:
-        """Fold one record in; ``text`` (or a callable giving it) is read only when needed."""
+    def add(self, s: Summary, text: Callable[[], Texts] | Texts = None) -> None:
+        """Fold one record in.
+
+        ``text`` is the reply's text, or (text, buyer message), or a callable giving
+        either: it is called only when the reply joins the worst ones.
+        """
         within = self._response(s) if s.error is None else None
         self.total.add(s, within)
         if s.error is not None:
@@ -440,15 +449,16 @@ class Aggregate:
         self.response_log[int(math.log(minutes) / math.log(1.05))] += 1
         return within
 
-    def _consider_worst(self, s: Summary, text: Callable[[], str | None] | str | None) -> None:
+    def _consider_worst(self, s: Summary, text: Callable[[], Texts] | Texts) -> None:
         if self.worst_n <= 0 or (s.score is not None and s.score >= 100 and not s.hits):
             return
         key = worst_key(s)
         if len(self._worst) >= self.worst_n and key <= self._worst[0][0]:
             return
-        body = text() if callable(text) else text
+        texts = text() if callable(text) else text
+        body, buyer = texts if isinstance(texts, tuple) else (texts, None)
         self._seq += 1
-        entry = (key, self._seq, Worst(key, s, body or ""))
+        entry = (key, self._seq, Worst(key, s, body or "", buyer))
         if len(self._worst) < self.worst_n:
             heapq.heappush(self._worst, entry)
         else:
@@ -571,7 +581,7 @@ def _risk_order(risk: str) -> int:
     return RISKS.index(risk) if risk in RISKS else len(RISKS)
 
 
-def fold(aggregate: Aggregate, records: Iterable[tuple[Summary, str | None]]) -> Aggregate:
+def fold(aggregate: Aggregate, records: Iterable[tuple[Summary, Texts]]) -> Aggregate:
     for summary, text in records:
         aggregate.add(summary, text)
     return aggregate

@@ -127,9 +127,7 @@ def column_chart(
             f"{escape(bar.label)}</text>"
         )
     if y_label:
-        parts.append(
-            f'<text x="{left - 6}" y="{top - 8}" class="axis" text-anchor="end">{escape(y_label)}</text>'
-        )
+        parts.append(f'<text x="4" y="{top - 8}" class="axis">{escape(y_label)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 

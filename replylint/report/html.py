@@ -126,6 +126,11 @@ def highlight(text: str, hits: tuple[Hit, ...]) -> tuple[Markup, list[dict[str, 
     return Markup("".join(out)), issues, cut
 
 
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _worst_view(worst: list[Worst]) -> list[dict[str, Any]]:
     out = []
     for w in worst:
@@ -146,6 +151,7 @@ def _worst_view(worst: list[Worst]) -> list[dict[str, Any]]:
                 "issues": issues,
                 "cut": cut,
                 "has_text": bool(w.text),
+                "buyer_message": _shorten(w.buyer_message or "", 400),
             }
         )
     return out
@@ -205,7 +211,8 @@ def build_view(
                 if triaged
                 else "no buyer messages in the export, so nothing was triaged"
             ),
-            "band": "fail" if high else "good" if triaged else "none",
+            "band": "warn" if high else "good" if triaged else "none",
+            "status": "! answer these first" if high else "✓ none" if triaged else "",
         },
     ]
 
@@ -290,7 +297,7 @@ def build_view(
     # agents
     agent_rows = []
     for card in cards:
-        card["status"] = BAND_STATUS[card["band"]]
+        card.setdefault("status", BAND_STATUS[card["band"]])
     for row in data["agents"]:
         points = row["trend"]["points"]
         delta = points[-1] - points[0] if len(points) > 1 else None
