@@ -237,6 +237,11 @@ class RewriteResponse(_Model):
     result: ResultRecord = Field(description="Result record of the new draft.")
     engine: Literal["llm", "offline"]
     changes: list[Change] = Field(default_factory=list)
+    notes: list[str] = Field(
+        default_factory=list,
+        description="Why the draft came out as it did, e.g. the model timed out and the "
+        "offline engine wrote it, or no rewrite beat the draft.",
+    )
 
 
 class BatchRequest(_Model):

@@ -4,28 +4,23 @@ Public interface (used by the CLI and the HTTP API)::
 
     rewrite(record: InputRecord, *, linter: Linter | None = None) -> RewriteResponse
 
-Every rewrite is linted again; the response carries the new draft's result record.
+Two engines write the new draft (see docs/rewrite.md):
+
+``llm``
+    any OpenAI-compatible endpoint, with the prompts of ``prompts/``; personal data
+    is replaced by placeholders before the text leaves the machine.
+``offline``
+    deterministic and local: removes forbidden content, rewords tone, adds the
+    missing Acknowledge / Own / Offer / Verify sentences.
+
+Whatever the engine, the new draft is linted again (:mod:`.guardrails`): an LLM
+rewrite that still breaks policy or lost a fact gets one more try with what is left
+to fix, then the offline engine takes over; and no rewrite that scores below the
+draft is ever returned.
 """
 
 from __future__ import annotations
 
-from ..engine import Linter, default_linter
-from ..fixes import apply_fixes
-from ..schema import Change, InputRecord, RewriteResponse
+from .guardrails import RewriteOptions, rewrite
 
-
-def rewrite(record: InputRecord, *, linter: Linter | None = None) -> RewriteResponse:
-    """Offline engine, first stage: apply every safe fix, then re-lint."""
-    linter = linter or default_linter()
-    before = linter.check(record)
-    text, applied = apply_fixes(record.text, before.diagnostics, unsafe=False)
-    changes = [
-        Change(kind="fix", rule=d.rule, description=d.fix.title or f"fixed {d.rule}", before=d.match, after="")
-        for d in applied
-        if d.fix is not None
-    ]
-    new_record = record.model_copy(update={"text": text})
-    result = linter.check(new_record)
-    if result.score < before.score:  # never hand back something worse
-        text, result, changes = record.text, before, []
-    return RewriteResponse(text=text, result=result, engine="offline", changes=changes)
+__all__ = ["RewriteOptions", "rewrite"]
