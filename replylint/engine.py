@@ -261,6 +261,7 @@ class Linter:
     def _diagnostics(self, analysis: Analysis, rules: list[tuple[Rule, Severity]]) -> list[Diagnostic]:
         pack = self.pack(analysis.lang)
         found = pack.run(analysis)
+        analysis.memo["rule-hits"] = found  # structure.py reads its rules' hits from the same pass
         out: list[Diagnostic] = []
         for rule, severity in rules:
             if rule.family == "structure":

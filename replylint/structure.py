@@ -1,17 +1,246 @@
-"""Acknowledge, Own, Offer, Verify: does the reply contain each element?"""
+"""Acknowledge, Own, Offer, Verify: does the reply contain each element?
+
+``structure.applies`` is decided from the buyer's message when there is one (it
+raised a problem: its triage risk is above low, see :mod:`replylint.triage`), and
+otherwise from the reply itself (it apologises for, or speaks of, a delay, damage,
+a defect, a refund…). A proactive review request does not answer a problem.
+
+Each element is a rule in ``rules/structure/``. Unlike other rules, a structure
+rule's patterns find the *element* (an acknowledgement, a first-person commitment,
+a remedy, a request to choose or confirm) and the rule fires when none is found.
+The patterns are compiled with every other rule into the language's
+:class:`~replylint.matching.LanguagePack` and matched in the same pass.
+
+A ``missing-*`` diagnostic points at the sentence it is about: the generic phrase
+that stands in for the element when there is one ("Sorry for any inconvenience",
+"Let me know if you need anything else"), otherwise the first or last sentence of
+the body. Its message shows a good sentence in the reply's language, chosen for
+the kind of problem the buyer named; the sentences are data, in each rule's
+``args.suggest`` (see :func:`suggestion`), and the diagnostic's unsafe fix inserts
+(or substitutes) that sentence.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from .schema import Diagnostic, Severity, Structure
+from .catalogue import Catalogue, Rule, localised
+from .checks.structure import phrase_spans, resolve_words
+from .errors import RuleFileError
+from .matching import Hit
+from .schema import Diagnostic, Fix, Severity, Structure
+from .triage import buyer_signals, find_signals, problem_kinds, risk_of
 
 if TYPE_CHECKING:
-    from .catalogue import Rule
     from .engine import Analysis, Linter
+
+#: Structure rule id → the Structure field it reports.
+ELEMENTS: dict[str, str] = {
+    "missing-acknowledgement": "acknowledgement",
+    "missing-ownership": "ownership",
+    "missing-offer": "offer",
+    "missing-next-step": "next_step",
+}
+#: Longest sentence (in words) that counts as a greeting or a sign-off.
+_LAYOUT_WORDS = 5
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Whether the reply answers a problem, and which kinds (most urgent first)."""
+
+    applies: bool
+    kinds: tuple[str, ...]
+
+
+def problem_of(analysis: Analysis) -> Problem:
+    """Did the buyer raise a problem (or, without a buyer message, does the reply
+    answer one)? Memoised on the analysis."""
+    cached: Problem | None = analysis.memo.get("structure-problem")
+    if cached is not None:
+        return cached
+    if analysis.buyer is not None:
+        found = buyer_signals(analysis)
+        problem = Problem(risk_of(found) != "low", tuple(problem_kinds(found)))
+    else:
+        found = find_signals(analysis, "reply")
+        problem = Problem(any(f.risk != "low" for f in found), tuple(problem_kinds(found)))
+    analysis.memo["structure-problem"] = problem
+    return problem
+
+
+def suggestion(rule: Rule, lang: str, kinds: tuple[str, ...] | list[str] = ()) -> str:
+    """The example sentence ``rule`` suggests in ``lang`` for a problem of ``kinds``.
+
+    Read from the rule file's ``args.suggest`` (kind → language → sentence, with a
+    ``default`` kind), so the rewrite assistant and the docs use the same sentences.
+    """
+    table: dict[str, dict[str, str]] = rule.args.get("suggest", {})
+    for kind in (*kinds, "default"):
+        if kind in table:
+            text = localised(table[kind], lang)
+            if text:
+                return text
+    return ""
+
+
+def element_hits(analysis: Analysis, linter: Linter, rule_id: str) -> list[Hit]:
+    """Where the element of structure rule ``rule_id`` is found in the reply."""
+    pack = linter.pack(analysis.lang)
+    found = analysis.memo.get("rule-hits")
+    if found is None:
+        found = pack.run(analysis)
+        analysis.memo["rule-hits"] = found
+    return pack.hits_for(rule_id, analysis, found)
 
 
 def assess_structure(
     analysis: Analysis, linter: Linter, rules: list[tuple[Rule, Severity]]
 ) -> tuple[Structure, list[Diagnostic]]:
-    return Structure(applies=False), []
+    """The Structure record of a reply and its ``missing-*`` diagnostics.
+
+    Elements are reported as found even when the structure does not apply (a
+    proactive message); diagnostics only when it applies, only for the enabled
+    structure rules, and only in languages the rules cover.
+    """
+    catalogue: Catalogue = analysis.catalogue
+    problem = problem_of(analysis)
+    present: dict[str, bool] = {}
+    for rule_id, element in ELEMENTS.items():
+        rule = catalogue.rules.get(rule_id)
+        if rule is None or analysis.lang not in rule.languages:
+            present[element] = False
+            continue
+        present[element] = bool(element_hits(analysis, linter, rule_id))
+    structure = Structure(applies=problem.applies, **present)
+    if not problem.applies:
+        return structure, []
+    layout = _Layout(analysis)
+    diagnostics: list[Diagnostic] = []
+    for rule, severity in rules:
+        field = ELEMENTS.get(rule.id)
+        if field is None or present[field] or analysis.lang not in rule.languages:
+            continue
+        diagnostics.append(_missing(analysis, linter, rule, severity, problem, layout))
+    return structure, diagnostics
+
+
+def _escape(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def _missing(
+    analysis: Analysis,
+    linter: Linter,
+    rule: Rule,
+    severity: Severity,
+    problem: Problem,
+    layout: _Layout,
+) -> Diagnostic:
+    lang = analysis.lang
+    args: dict[str, Any] = rule.args
+    position: str = args.get("position", "first")
+    anchor = layout.anchor(args.get("anchor"), last=position == "last")
+    sentence = suggestion(rule, lang, problem.kinds)
+    if anchor is not None:
+        start, end = anchor
+        template = localised(args.get("generic_message"), lang) or localised(rule.message, lang)
+    else:
+        start, end = layout.last_body() if position == "last" else layout.first_body()
+        template = localised(rule.message, lang)
+    message = template.replace("{suggest}", _escape(sentence))
+    diagnostic = linter.diagnostic(analysis, rule, severity, Hit(start, end, message=message))
+    if sentence:
+        diagnostic.fix = _insertion(
+            analysis, rule, sentence, (start, end), position, replace=anchor is not None
+        )
+    return diagnostic
+
+
+def _insertion(
+    analysis: Analysis, rule: Rule, sentence: str, span: tuple[int, int], position: str, *, replace: bool
+) -> Fix:
+    """An unsafe fix adding ``sentence``: it replaces a short generic sentence, or
+    goes before the first (after the last) sentence of the body. Unsafe because it
+    commits the seller to something a person must decide."""
+    title = localised(rule.fix.title, analysis.lang) or None
+    start, end = analysis.norm.to_original(*span)
+    original = analysis.original
+    if replace and len(original[start:end].split()) <= 10 and rule.args.get("replace_generic", False):
+        return Fix(replacement=sentence, safe=False, start=start, end=end, title=title)
+    if position == "last":
+        return Fix(replacement=" " + sentence, safe=False, start=end, end=end, title=title)
+    return Fix(replacement=sentence + " ", safe=False, start=start, end=start, title=title)
+
+
+class _Layout:
+    """The sentences of a reply, with its greeting and sign-off set apart."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+        text = analysis.text
+        catalogue = analysis.catalogue
+        greetings = {w.lower() for w in _words(catalogue, analysis.lang, "@st_greetings")}
+        closings = {w.lower() for w in _words(catalogue, analysis.lang, "@st_closings")}
+        spans = [self._core(s, e, greetings) for s, e in analysis.sentences.spans]
+        body: list[tuple[int, int]] = []
+        for s, e in spans:
+            words = text[s:e].split()
+            if not words:
+                continue
+            lowered = " ".join(words).lower().strip(" ,.!")
+            short = len(words) <= _LAYOUT_WORDS
+            if short and (_starts_with(lowered, greetings) or _starts_with(lowered, closings)):
+                continue
+            if len(words) <= 2 and body:  # a signature
+                continue
+            body.append((s, e))
+        self.body = body or [(0, len(text.rstrip()))]
+
+    def _core(self, start: int, end: int, greetings: set[str]) -> tuple[int, int]:
+        """The sentence without a leading greeting ("Hi Tom, sorry …" → "sorry …")."""
+        text = self.analysis.text
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        segment = text[start:end]
+        comma = segment.find(",")
+        if 0 < comma <= 40:
+            head = segment[:comma].strip().lower()
+            rest = segment[comma + 1 :]
+            if _starts_with(head, greetings) and len(head.split()) <= 4 and rest.strip():
+                start = start + comma + 1 + (len(rest) - len(rest.lstrip()))
+        return start, end
+
+    def first_body(self) -> tuple[int, int]:
+        return self.body[0]
+
+    def last_body(self) -> tuple[int, int]:
+        return self.body[-1]
+
+    def anchor(self, spec: Any, *, last: bool) -> tuple[int, int] | None:
+        """The body sentence holding a phrase of ``spec`` (the last one if ``last``)."""
+        if not spec:
+            return None
+        spans = phrase_spans(self.analysis, spec, "LEMMA")
+        if not spans:
+            return None
+        doc = self.analysis.doc
+        chars = [doc[s].idx for s, _ in spans]
+        for start, end in reversed(self.body) if last else self.body:
+            if any(start <= c < end for c in chars):
+                return start, end
+        return None
+
+
+def _words(catalogue: Catalogue, lang: str, name: str) -> tuple[str, ...]:
+    try:
+        return resolve_words(catalogue, lang, name)
+    except RuleFileError:  # a language without layout words (no pack) has none
+        return ()
+
+
+def _starts_with(text: str, phrases: set[str]) -> bool:
+    return any(text == p or text.startswith(p + " ") or text.startswith(p + ",") for p in phrases)
