@@ -304,6 +304,9 @@ class Catalogue:
     lexicons: dict[str, dict[str, list[str]]]  # lang (or "all") → name → words
     aliases: dict[str, str] = field(default_factory=dict)
     root: Path | None = None
+    #: Rules from outside the shipped ``rules/`` (a team's ``extra-rules``): their
+    #: regexes run on RE2, in linear time, since nobody here reviewed them.
+    user_rules: set[str] = field(default_factory=set)
 
     @cached_property
     def families(self) -> dict[str, list[str]]:
@@ -475,6 +478,7 @@ def load_catalogue(root: Path | None = None, extra_rule_paths: Iterable[Path] = 
             if rule.family not in ("custom", "policy", "tone", "clarity"):
                 raise RuleFileError(f"{path}: family {rule.family!r} is reserved for built-in rules")
             catalogue.add_rule(rule)
+            catalogue.user_rules.add(rule.id)
     _check_references(catalogue)
     return catalogue
 

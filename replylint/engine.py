@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -56,9 +56,12 @@ class Analysis:
         buyer_message: str | None = None,
         lang_source: LangSource = "given",
         buyer_lang: str | None = None,
+        reading: str | None = None,
     ) -> None:
         self.original = original
-        self.norm: NormalisedText = normalise(original)
+        # `reading` (same length as `original`) is what the rules read when a front end
+        # hides non-prose spans, such as template placeholders; offsets are unchanged.
+        self.norm: NormalisedText = normalise(original if reading is None else reading)
         self.text = self.norm.text
         self.lang = lang
         self.lang_source = lang_source
@@ -198,13 +201,18 @@ class Linter:
         ignore = fields.pop("ignore", None)
         return self.check(InputRecord(text=text, **fields), select=select, ignore=ignore)
 
-    def analyse(self, record: InputRecord) -> Analysis:
+    def analyse(self, record: InputRecord, reading: str | None = None) -> Analysis:
         text = check_input_text(record.text, self.options.max_chars)
+        if reading is not None and len(reading) != len(text):
+            raise ValueError("reading must have the same length as the text")
         if record.buyer_message is not None and record.buyer_message.strip():
             check_input_text(record.buyer_message, self.options.max_chars, "buyer_message")
         profile = self.catalogue.profile(record.marketplace)
         lang, source = resolve_language(
-            text, record.lang, buyer_message=record.buyer_message, default=profile.default_lang
+            text if reading is None else reading,
+            record.lang,
+            buyer_message=record.buyer_message,
+            default=profile.default_lang,
         )
         return Analysis(
             text,
@@ -213,6 +221,7 @@ class Linter:
             self.catalogue,
             buyer_message=record.buyer_message,
             lang_source=source,
+            reading=reading,
         )
 
     def check(
@@ -221,11 +230,20 @@ class Linter:
         *,
         select: Iterable[str] | None = None,
         ignore: Iterable[str] | None = None,
+        reading: str | None = None,
+        keep: Callable[[Diagnostic], bool] | None = None,
     ) -> ResultRecord:
-        """Lint one record. Raises :class:`~replylint.errors.ReplylintError` on bad input."""
+        """Lint one record. Raises :class:`~replylint.errors.ReplylintError` on bad input.
+
+        ``reading``, when given, is the text as the rules should read it: the same
+        length as ``record.text`` with non-prose spans (template placeholders, markup)
+        replaced; diagnostics still point into, and quote, ``record.text``. ``keep``
+        drops the diagnostics it returns False for (inline suppressions) before
+        compliance and score are decided.
+        """
         if not isinstance(record, InputRecord):
             record = InputRecord.model_validate(record)
-        analysis = self.analyse(record)
+        analysis = self.analyse(record, reading)
         rules = self.enabled_rules(
             analysis.profile,
             analysis.lang,
@@ -240,6 +258,8 @@ class Linter:
 
         structure, structure_diags = assess_structure(analysis, self, rules)
         diagnostics.extend(structure_diags)
+        if keep is not None:
+            diagnostics = [d for d in diagnostics if keep(d)]
         diagnostics.sort(key=lambda d: (d.start, d.end, d.rule))
         triage: Triage | None = triage_message(analysis) if analysis.buyer is not None else None
         compliant = not any(d.severity == "error" and d.family == "policy" for d in diagnostics)

@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 
 from .catalogue import Catalogue, PatternSpec, Rule
 from .errors import RuleFileError
+from .linear_regex import LinearPattern, compile_linear
 from .nlp import make_doc, pipeline, sentence_spans
 
 if TYPE_CHECKING:
@@ -126,9 +127,15 @@ def _expand_lexicon_refs(source: str, lookup: Callable[[str], list[str]]) -> str
     return _LEXICON_REF.sub(expand, source)
 
 
-def compile_regex(spec: PatternSpec, lookup: Callable[[str], list[str]]) -> re.Pattern[str]:
+def compile_regex(
+    spec: PatternSpec, lookup: Callable[[str], list[str]], *, linear: bool = False
+) -> re.Pattern[str] | LinearPattern:
+    """Compile a ``regex`` pattern; ``linear`` (rules from a user's configuration) uses
+    RE2, whose matching time is linear in the text, whatever the pattern."""
     assert spec.regex is not None
     source = _expand_lexicon_refs(spec.regex, lookup)
+    if linear:
+        return compile_linear(source, spec.flags)
     flags = 0
     for ch in spec.flags:
         if ch not in _FLAG_BITS:
@@ -154,7 +161,7 @@ class LanguagePack:
         self.entries: list[_Entry] = []
         self.matcher = Matcher(nlp.vocab, validate=True)
         self.phrase: dict[str, PhraseMatcher] = {}
-        self.regexes: list[tuple[int, re.Pattern[str], int | str | None]] = []
+        self.regexes: list[tuple[int, re.Pattern[str] | LinearPattern, int | str | None]] = []
         self.checks: list[tuple[int, CheckFn, dict[str, Any]]] = []
         # rule id → section → [(entry index, requires idx, excludes idx)]
         self.by_rule: dict[str, dict[str, list[tuple[int, list[int], list[int]]]]] = {}
@@ -194,6 +201,9 @@ class LanguagePack:
 
         try:
             if spec.tokens is not None:
+                if rule.id in catalogue.user_rules and "REGEX" in repr(spec.tokens):
+                    # spaCy runs token REGEX with Python's backtracking engine.
+                    raise ValueError("REGEX in token patterns is for built-in rules; use a `regex:` pattern")
                 pattern = _resolve_lexicons(spec.tokens, lookup)
                 self.matcher.add(str(n), [pattern])
             elif spec.phrases is not None:
@@ -209,7 +219,8 @@ class LanguagePack:
                 make = (lambda t: make_doc(t, self.lang)) if spec.attr == "LEMMA" else self.nlp.make_doc
                 pm.add(str(n), [make(w) for w in words if w.strip()])
             elif spec.regex is not None:
-                self.regexes.append((n, compile_regex(spec, lookup), spec.group))
+                linear = rule.id in catalogue.user_rules
+                self.regexes.append((n, compile_regex(spec, lookup, linear=linear), spec.group))
             elif spec.check is not None:
                 self.checks.append((n, get_check(spec.check), spec.args))
         except RuleFileError:

@@ -70,7 +70,8 @@ def format_diagnostic(fr: FileResult, d: Diagnostic, colour: bool) -> list[str]:
     if colour:
         where = click.style(where, bold=True)
         sev = click.style(sev, fg=_SEVERITY_COLOUR[d.severity], bold=True)
-    out = [f"{where} {sev} {d.message}"]
+    macro = f" [{fr.label}]" if fr.label is not None else ""  # the macro, inside an export
+    out = [f"{where}{macro} {sev} {d.message}"]
     if d.end > d.start:
         out.extend("  " + s for s in _snippet(fr.text, d, colour))
     if d.help:
