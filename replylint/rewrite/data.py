@@ -57,6 +57,10 @@ class Locale(_Strict):
     street_number_first: bool = Field(
         default=True, description="'14 Elm Road' (true) or 'Hauptstraße 14' (false)."
     )
+    lowercase_after_greeting: bool = Field(
+        default=False,
+        description='The body starts in lower case after "Liebe Frau Roth," (German letters).',
+    )
     preambles: list[str] = Field(
         default_factory=list, description="Openings of a line where a model talks about its answer."
     )
@@ -98,6 +102,9 @@ class Templates(_Strict):
     next_step_confirm: list[str]
     stay_on_platform: list[str] = Field(default_factory=list)
     neutral_review: list[str] = Field(default_factory=list)
+    alternative: list[str] = Field(
+        default_factory=list, description="Said after a refusal that offers nothing else."
+    )
     restore: str
 
     @model_validator(mode="after")
@@ -148,16 +155,20 @@ class OfflineData(_Strict):
             for slot in _slots(sentence):
                 if slot not in known:
                     raise ValueError(f"unknown slot {{{slot}}} in {sentence!r}")
+        for entry in self.rephrase:
+            groups = set(entry.pattern.groupindex)
+            for slot in _slots(entry.replace):
+                if slot not in groups:
+                    raise ValueError(f"rephrase {entry.find!r}: {{{slot}}} is not a named group of find")
         return self
 
     def all_sentences(self) -> list[str]:
         t = self.templates
         out = [*t.ownership, *t.next_step_choice, *t.next_step_confirm, *t.stay_on_platform]
-        out += [*t.neutral_review, t.restore]
+        out += [*t.neutral_review, *t.alternative, t.restore]
         for table in (t.acknowledgement, t.offer, t.ownership_offer):
             for sentences in table.values():
                 out.extend(sentences)
-        out.extend(r.replace for r in self.rephrase)
         return out
 
 

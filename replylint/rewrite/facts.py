@@ -55,6 +55,8 @@ _PERCENT = re.compile(r"(?<![\w.,])\d{1,3}(?:[.,]\d+)?\s?%")
 _NUMERIC_DATE = re.compile(
     r"(?<![\w./-])(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2})(?![\w/-])"
 )
+#: "by the 23rd", "le 1er": a day of the month on its own.
+_ORDINAL_DAY = re.compile(r"(?<![\w.,])(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th|er)(?!\w)", re.IGNORECASE)
 _TIME = re.compile(r"(?<![\w:])(?:[01]?\d|2[0-3])[:h][0-5]\d(?![\w:])", re.IGNORECASE)
 
 
@@ -123,12 +125,16 @@ def extract_facts(text: str, lang: str, *, exclude: list[tuple[int, int]] | None
         add("date", m, _date_key(m.group(0)))
     for m in _word_dates(lang).finditer(text):
         add("date", m, _date_key(m.group(0)))
+    for m in _ORDINAL_DAY.finditer(text):
+        add("date", m, _date_key(m.group(0)))
     for m in _TIME.finditer(text):
         add("date", m, _date_key(m.group(0)))
     for m in _AMOUNT.finditer(text):
         add("amount", m, "amount:" + _amount_key(m.group(0)))
     for m in _PERCENT.finditer(text):
-        add("amount", m, "percent:" + _amount_key(m.group(0)))
+        key = _amount_key(m.group(0))
+        if key != "100":  # "100% sure", "a 100% refund": emphasis, not a figure to keep
+            add("amount", m, "percent:" + key)
     layout = parse_layout(text, lang)
     for name in (layout.greeting_name, layout.signature_name):
         if name and not _is_slot(name):

@@ -259,6 +259,8 @@ class OfflineRewriter:
             )
         if span is not None:
             yield from self._rephrasings(text, d, span)
+            if d.rule == "negative-language":
+                yield from self._alternatives(text, d, span)
         if d.rule == "unfilled-placeholder":
             yield from self._slot_candidates(text, d)
         yield from self._deletions(text, d, "rephrase")
@@ -290,6 +292,23 @@ class OfflineRewriter:
                 ),
             )
 
+    def _alternatives(self, text: str, d: Diagnostic, span: tuple[int, int]) -> Iterator[Candidate]:
+        """A refusal stays, with what the seller can do instead said right after it."""
+        end = span[1]
+        for sentence in self.data.templates.alternative:
+            if sentence in text:
+                continue
+            yield Candidate(
+                text[:end] + " " + sentence + text[end:],
+                Change(
+                    kind="add",
+                    rule=d.rule,
+                    description="Offered an alternative next to a refusal.",
+                    before=None,
+                    after=sentence,
+                ),
+            )
+
     @staticmethod
     def _fill_rephrase(entry: Rephrase, m: re.Match[str]) -> str:
         values = {k: v for k, v in m.groupdict().items() if v}
@@ -313,7 +332,8 @@ class OfflineRewriter:
         rel_start, rel_end = d.start - a, d.end - a
         # A leading clause ("As clearly stated in the listing, …").
         comma = sentence.find(",", max(rel_end, 0))
-        if comma >= 0 and rel_start <= 1 and len(sentence[comma + 1 :].split()) >= 3:
+        lead_words = len(sentence[: max(rel_start, 0)].split())
+        if comma >= 0 and lead_words <= 3 and len(sentence[comma + 1 :].split()) >= 3:
             yield Candidate(
                 splice(text, a, a + comma + 1, "", floor=floor),
                 Change(kind=kind, rule=d.rule, description=why, before=sentence[: comma + 1], after=""),  # type: ignore[arg-type]

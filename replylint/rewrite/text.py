@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from .data import locale
 from .layout import parse_layout
 
 _SENTENCE_END = ".!?…"
@@ -46,6 +47,8 @@ def splice(text: str, start: int, end: int, replacement: str, *, floor: int = 0)
             before = before.rstrip(" \t")
         if after[:1] in ",;:" and (not before or before[-1:] in _SENTENCE_END + "\n,"):
             after = after[1:].lstrip(" \t")
+        if not before.strip(" \t") or before.endswith("\n"):
+            after = after.lstrip(" \t")
         out = before + after
         pos = len(before)
         if _at_sentence_start(out, pos, floor):
@@ -107,6 +110,13 @@ def insert_sentence(text: str, sentence: str, lang: str, where: str) -> str:
         return _into_empty_body(text, layout.greeting_end, layout.signoff_start, sentence)
     if where == "start":
         pos = sentences[0][0]
+        head = text[: layout.greeting_end].rstrip()
+        if (
+            locale(lang).lowercase_after_greeting
+            and head.endswith(",")
+            and not text[head.__len__() : pos].strip()
+        ):
+            sentence = sentence[:1].lower() + sentence[1:]
         following = text[pos:]
         joined = sentence + " "
         out = text[:pos] + joined + following
