@@ -156,6 +156,11 @@ class Settings(_Section):
     output_format: OutputFormat | None = None
     max_chars: int | None = Field(default=None, gt=0)
     template: TemplateSettings = Field(default_factory=TemplateSettings)
+    llm: dict[str, Any] = Field(
+        default_factory=dict,
+        description="[tool.replylint.llm]: the rewrite assistant's model (keys checked in "
+        "replylint.rewrite.llm, see docs/rewrite.md).",
+    )
 
     @field_validator("per_file_ignores", "extend_per_file_ignores", mode="before")
     @classmethod
