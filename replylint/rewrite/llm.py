@@ -16,6 +16,7 @@ cannot cure (a bad key, an unknown model) are not retried.
 
 from __future__ import annotations
 
+import difflib
 import logging
 import os
 import random
@@ -24,6 +25,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
@@ -64,13 +66,17 @@ class LLMSettings:
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], *, source: str = "configuration") -> LLMSettings:
         """Settings from a ``[tool.replylint.llm]`` table (keys as the field names)."""
-        known = {f for f in cls.__dataclass_fields__}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ConfigError(f"{source}: unknown llm setting(s): {', '.join(unknown)}")
+        if not isinstance(data, Mapping):
+            raise ConfigError(f"{source}: must be a table")
+        known = set(cls.__dataclass_fields__)
         values: dict[str, Any] = {}
         for key, value in data.items():
-            values[key] = _coerce(key, value, source)
+            name = str(key).replace("-", "_")
+            if name not in known:
+                close = difflib.get_close_matches(name, sorted(known), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise ConfigError(f"{source} {key}: unknown key{hint}")
+            values[name] = _coerce(name, value, source)
         return cls(**values)
 
     @classmethod
@@ -120,36 +126,29 @@ def _coerce(name: str, value: Any, source: str) -> Any:
         raise ConfigError(f"{source}: invalid value {value!r} for llm setting {name!r}") from None
 
 
-def load_settings(config_path: str | None = None) -> LLMSettings:
-    """The configuration's ``[tool.replylint.llm]`` (when the configuration module is
-    there), overridden by the environment."""
-    base = LLMSettings()
-    try:
-        from .. import config as config_module
-    except ImportError:
-        return LLMSettings.from_env(base=base)
-    table = _config_llm_table(config_module, config_path)
-    if table:
-        base = LLMSettings.from_mapping(table)
+def settings_from_config(config: Any) -> LLMSettings:
+    """``[tool.replylint.llm]`` of a loaded configuration, overridden by the environment."""
+    table = getattr(getattr(config, "settings", None), "llm", None)
+    where = f"{getattr(config, 'path', None) or 'configuration'}: [tool.replylint.llm]"
+    base = LLMSettings.from_mapping(table, source=where) if table else LLMSettings()
     return LLMSettings.from_env(base=base)
 
 
-def _config_llm_table(module: Any, config_path: str | None) -> Mapping[str, Any] | None:
-    """The ``llm`` table of the nearest configuration, whatever shape the loader gives."""
-    loader = getattr(module, "load_config", None)
-    if loader is None:
-        return None
-    try:
-        cfg = loader(config_path) if config_path else loader()
-    except TypeError:
-        return None
-    for holder in (cfg, getattr(cfg, "raw", None), getattr(cfg, "extra", None)):
-        if isinstance(holder, Mapping) and isinstance(holder.get("llm"), Mapping):
-            return holder["llm"]  # type: ignore[no-any-return]
-        table = getattr(holder, "llm", None)
-        if isinstance(table, Mapping):
-            return table
-    return None
+def load_settings(config_path: str | None = None) -> LLMSettings:
+    """The LLM settings that apply here: the configuration nearest to the current
+    directory (or ``config_path``), then the environment. The configuration is read
+    once per process and place; the environment every time."""
+    return LLMSettings.from_env(base=_configured(config_path, os.getcwd()))
+
+
+@cache
+def _configured(config_path: str | None, cwd: str) -> LLMSettings:
+    from ..config import load_config
+
+    config = load_config(config_path) if config_path else load_config(start=Path(cwd))
+    table = getattr(config.settings, "llm", None)
+    where = f"{config.path or 'configuration'}: [tool.replylint.llm]"
+    return LLMSettings.from_mapping(table, source=where) if table else LLMSettings()
 
 
 Sleep = Callable[[float], None]

@@ -495,7 +495,11 @@ class OfflineRewriter:
                 )
             )
         if not s.next_step:
-            added_offer = not s.offer
+            # Options the rewrite itself offered ("a replacement or a refund") call for a
+            # choice; an offer the agent wrote, for a confirmation.
+            added_offer = not s.offer or any(
+                self.fill(x) in text for x in [*self._for_kinds(t.offer), *self._for_kinds(t.ownership_offer)]
+            )
             questions = (t.next_step_choice if added_offer else []) + t.next_step_confirm + t.next_step_choice
             plans.append(
                 (
