@@ -160,11 +160,12 @@ def schema_cmd(directory: Path) -> None:
 
 def _register_commands() -> None:
     """Commands that live in their own modules (one owner each)."""
-    from .commands import batch, check, serve
+    from .commands import batch, check, rewrite, serve
 
     cli.add_command(check.check)
     cli.add_command(batch.batch)
     cli.add_command(serve.serve)
+    cli.add_command(rewrite.rewrite)
 
 
 _register_commands()
