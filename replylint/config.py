@@ -501,7 +501,13 @@ class Config:
         ]
 
     def is_excluded(self, path: Path) -> bool:
-        return any(g.matches(path) for g in self._exclude)
+        """Excluded by a glob, or one of the team's rule files (not replies)."""
+        if any(g.matches(path) for g in self._exclude):
+            return True
+        if self.settings.extra_rules:
+            resolved = path.resolve()
+            return any(resolved == p or p in resolved.parents for p in self.extra_rule_paths)
+        return False
 
     @cached_property
     def _include(self) -> list[re.Pattern[str]]:

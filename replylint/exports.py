@@ -57,7 +57,18 @@ BODY_KEYS = (
     "comment_value",
 )
 HTML_BODY_KEYS = ("body_html", "content_html", "html", "comment_value_html", "html_body")
-NAME_KEYS = ("title", "name", "macro", "key", "slug", "shortcut", "id")
+NAME_KEYS = (
+    "title",
+    "name",
+    "template_name",
+    "macro_name",
+    "response_name",
+    "macro",
+    "key",
+    "slug",
+    "shortcut",
+    "id",
+)
 LANG_KEYS = ("locale", "lang", "language")
 MARKET_KEYS = ("marketplace", "channel", "platform")
 CONTAINER_KEYS = frozenset(
@@ -329,13 +340,18 @@ def _csv_quoted_map(text: str, start: int, end: int, value: str) -> list[int]:
     return starts if len(starts) == len(value) + 1 else _align(text[start:end], value, start)
 
 
+def _column_key(name: str) -> str:
+    """ "Template Name", "template-name" and "template_name" are one column."""
+    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+
+
 def _read_csv(text: str) -> list[Macro]:
     rows = _csv_rows(text)
     try:
         _, header = next(rows)
     except StopIteration:
         return []
-    columns = [v.strip().lower() for v, *_ in header]
+    columns = [_column_key(v) for v, *_ in header]
 
     def pick(keys: tuple[str, ...]) -> int | None:
         for key in keys:

@@ -22,12 +22,14 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
+from .cache import ResultsCache, content_key, fingerprint
+from .catalogue import Catalogue
 from .config import Config, ConfigResolver
-from .engine import Linter
+from .engine import Linter, LintOptions
 from .errors import ConfigError, InputError, ReplylintError
 from .exports import Macro, export_kind, read_export
 from .fixes import MAX_PASSES, Edit, apply_edits, choose_fixes, fix_range
@@ -106,6 +108,8 @@ class FileOutcome:
     warnings: list[str] = field(default_factory=list)
     encoding: str = "utf-8"
     bom: bool = False
+    digest: str = ""  # of the path and bytes read, for the results cache
+    cached: bool = False  # results came from the cache
 
     @property
     def changed(self) -> bool:
@@ -126,13 +130,35 @@ def lang_from_path(path: str | PurePath) -> str | None:
     return None
 
 
+_shared: dict[tuple[int, str], Linter] = {}
+
+
+def shared_linter(catalogue: Catalogue, options: LintOptions) -> Linter:
+    """One linter per catalogue and options in a process: its compiled language packs
+    are the expensive part, and a long-lived process (tests, a server) checks many
+    projects with the same settings."""
+    key = (id(catalogue), repr(options))
+    linter = _shared.get(key)
+    if linter is None:
+        linter = _shared[key] = Linter(catalogue, options)
+    return linter
+
+
 class Project:
     """Checks files against their configuration; one instance per command run."""
 
-    def __init__(self, request: CheckRequest, resolver: ConfigResolver | None = None) -> None:
+    def __init__(
+        self,
+        request: CheckRequest,
+        resolver: ConfigResolver | None = None,
+        *,
+        cache_dir: Path | None = None,
+    ) -> None:
         self.request = request
         self.resolver = resolver or ConfigResolver()
+        self.cache_dir = cache_dir  # None: no results cache
         self._linters: dict[int, Linter] = {}
+        self._caches: dict[int, ResultsCache] = {}
 
     # -- configuration --------------------------------------------------------------
 
@@ -146,8 +172,7 @@ class Project:
             config.validate()
             r = self.request
             options = config.lint_options(select=r.select, extend_select=r.extend_select, ignore=r.ignore)
-            linter = Linter(config.catalogue(), options)
-            self._linters[key] = linter
+            linter = self._linters[key] = shared_linter(config.catalogue(), options)
         return linter
 
     # -- discovery ------------------------------------------------------------------
@@ -223,6 +248,7 @@ class Project:
             text=decoded.text,
             encoding=decoded.encoding,
             bom=data.startswith(codecs.BOM_UTF8),
+            digest=content_key(name, data) if self.cache_dir is not None else "",
         )
         if decoded.guessed:
             outcome.warnings.append(f"{name}: not UTF-8, read as {decoded.encoding}")
@@ -396,6 +422,106 @@ class Project:
                 result = _to_file(result, unit.macro, line_index)
             outcome.results.append(FileResult(outcome.path, text, result, label=unit.label))
 
+    # -- many files ---------------------------------------------------------------------
+
+    def check_all(
+        self, items: list[tuple[str, str | None, bool]], jobs: int | None = None
+    ) -> Iterator[FileOutcome]:
+        """Check ``(path, virtual_path, explicit)`` items, in order, on ``jobs`` processes.
+
+        Cached files are answered here. The rest start in this process, so that the
+        languages they need are loaded once; when there are many, the remainder is
+        shared between forked workers, which inherit everything loaded so far.
+        """
+        jobs = jobs if jobs is not None else default_jobs()
+        pending: list[int] = []
+        done: dict[int, FileOutcome] = {}
+        for i, (path, virtual, _explicit) in enumerate(items):
+            if self.cache_dir is not None and not self.request.fix and path != STDIN:
+                outcome = self.lookup(path, virtual)
+                if outcome is not None:
+                    done[i] = outcome
+                    continue
+            pending.append(i)
+        parallel = jobs > 1 and len(pending) >= PARALLEL_MIN_FILES and _can_fork()
+        warm = min(len(pending), WARM_UP_FILES) if parallel else len(pending)
+        for i in pending[:warm]:
+            path, virtual, explicit = items[i]
+            outcome = self.check(path, virtual_path=virtual, explicit=explicit)
+            done[i] = outcome if path == STDIN else self._checked(outcome)
+        rest = pending[warm:]
+        if rest:
+            import multiprocessing
+
+            global _worker_project
+            _worker_project = self
+            ctx = multiprocessing.get_context("fork")
+            with ctx.Pool(jobs) as pool:
+                work = [items[i] for i in rest]
+                for i, outcome in zip(rest, pool.imap(_worker_check, work, chunksize=8), strict=True):
+                    done[i] = self._checked(outcome)
+            _worker_project = None
+        for i in range(len(items)):
+            yield done[i]
+        self.save_cache()
+
+    def lookup(self, path: str, virtual_path: str | None = None) -> FileOutcome | None:
+        """The cached outcome of a file, if its bytes and settings are unchanged."""
+        where = Path(virtual_path or path)
+        results_cache = self._cache(self.config_for(where.absolute()))
+        if results_cache is None:
+            return None
+        try:
+            outcome = self.read(path)
+        except ReplylintError:
+            return None
+        hit = results_cache.get(outcome.path, outcome.digest, outcome.text)
+        if hit is None:
+            return None
+        outcome.results, warnings = hit
+        outcome.warnings.extend(w for w in warnings if w not in outcome.warnings)
+        outcome.cached = True
+        return outcome
+
+    def _checked(self, outcome: FileOutcome) -> FileOutcome:
+        """Remember a freshly linted file in the cache (parent process only)."""
+        if outcome.cached or outcome.errors or self.request.fix or not outcome.digest:
+            return outcome
+        config = self.config_for(Path(outcome.path).absolute())
+        results_cache = self._cache(config)
+        if results_cache is not None:
+            results_cache.put(outcome.path, outcome.digest, outcome.results, outcome.warnings)
+        return outcome
+
+    def _cache(self, config: Config) -> ResultsCache | None:
+        if self.cache_dir is None:
+            return None
+        found = self._caches.get(id(config))
+        if found is None:
+            from .resources import rules_dir
+
+            r = self.request
+            settings = {
+                "config": str(config.path) if config.path else None,
+                "settings": config.settings.model_dump(mode="json"),
+                "request": {
+                    "marketplace": r.marketplace,
+                    "lang": r.lang,
+                    "select": r.select,
+                    "extend_select": r.extend_select,
+                    "ignore": r.ignore,
+                    "template": r.template,
+                    "buyer_message": r.buyer_message,
+                },
+            }
+            key = fingerprint([rules_dir(), *config.extra_rule_paths], settings)
+            found = self._caches[id(config)] = ResultsCache(self.cache_dir, key)
+        return found
+
+    def save_cache(self) -> None:
+        for results_cache in self._caches.values():
+            results_cache.save()
+
     # -- writing ----------------------------------------------------------------------
 
     @staticmethod
@@ -414,6 +540,35 @@ class Project:
         except OSError as exc:
             Path(tmp).unlink(missing_ok=True)
             raise InputError(f"{path}: cannot write the fixes: {exc.strerror}") from None
+
+
+#: Fewer files than this are checked in one process (forking costs more than it saves).
+PARALLEL_MIN_FILES = 48
+#: Files checked before forking, so that workers inherit the languages they load.
+WARM_UP_FILES = 12
+_worker_project: Project | None = None
+
+
+def default_jobs() -> int:
+    """Worker processes: the cores this process may use (``REPLYLINT_JOBS`` overrides)."""
+    env = os.environ.get("REPLYLINT_JOBS")
+    if env and env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _can_fork() -> bool:
+    # fork keeps the loaded pipelines and compiled rules; it is only safe on Linux.
+    return sys.platform.startswith("linux")
+
+
+def _worker_check(item: tuple[str, str | None, bool]) -> FileOutcome:
+    assert _worker_project is not None
+    path, virtual, explicit = item
+    return _worker_project.check(path, virtual_path=virtual, explicit=explicit)
 
 
 class _LineIndex:

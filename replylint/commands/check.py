@@ -144,6 +144,20 @@ def warn(message: str) -> None:
     help="Apply the configuration's exclude globs to files named on the command line (pre-commit).",
 )
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--no-cache", is_flag=True, help="Lint every file, even unchanged ones.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where results are cached (default: .replylint-cache, or $REPLYLINT_CACHE_DIR).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for many files (default: the available cores).",
+)
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
 @click.option("--quiet", "-q", is_flag=True, help="Only diagnostics, no per-file summary.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when errors are found.")
@@ -166,6 +180,9 @@ def check(
     stdin_filename: str | None,
     force_exclude: bool,
     isolated: bool,
+    no_cache: bool,
+    cache_dir: Path | None,
+    jobs: int | None,
     color: str,
     quiet: bool,
     exit_zero: bool,
@@ -200,7 +217,9 @@ def check(
         fix=bool(fixing),
         unsafe_fixes=bool(unsafe),
     )
-    project = Project(request, resolver)
+    from ..cache import cache_dir as default_cache_dir
+
+    project = Project(request, resolver, cache_dir=None if no_cache else default_cache_dir(cache_dir))
     files = project.discover(paths, force_exclude=force_exclude)
     if not files:
         warn("no files to check under " + ", ".join(paths))
@@ -211,12 +230,16 @@ def check(
     fixed = 0
     diffs: list[str] = []
     stdin_fixed: str | None = None
-    for path in files:
-        outcome = project.check(
+    items = [
+        (
             path,
-            virtual_path=stdin_filename if path == STDIN else None,
-            explicit=path in paths or path == STDIN,
+            stdin_filename if path == STDIN else None,
+            (path in paths and not force_exclude) or path == STDIN,
         )
+        for path in files
+    ]
+    for outcome in project.check_all(items, jobs):
+        path = outcome.path if outcome.path != "<stdin>" and outcome.path != stdin_filename else STDIN
         for message in outcome.warnings:
             warn(message)
         for message in outcome.errors:
