@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..matching import Hit, register_check
-from ..nlp import lemma_table
+from ..nlp import lemma_table, pipeline
 from ..normalise import TLDS
 
 if TYPE_CHECKING:
@@ -139,7 +139,11 @@ def _missing_space(analysis: Analysis, host: str, text: str, end: int) -> bool:
     tld_words = _lexicon_set(analysis, "tld_words")
     if tld not in tld_words:
         return False
-    return word in _lexicon_set(analysis, "common_words") or word in lemma_table(analysis.lang)
+    if word in _lexicon_set(analysis, "common_words"):
+        return True
+    # A known inflected form, or a stop word; both lookups are O(1) on tables the
+    # pipeline has loaded already.
+    return word in lemma_table(analysis.lang) or word in pipeline(analysis.lang).Defaults.stop_words
 
 
 def _lexicon_set(analysis: Analysis, name: str) -> frozenset[str]:
@@ -285,12 +289,33 @@ def phones(analysis: Analysis, args: dict[str, Any]) -> Iterator[tuple[int, int]
         # 01.02.2024 or version numbers; dotted phones (06.12.34.56.78) have 4 dots.
         if not plus and 2 <= raw.count(".") < 4 and separators == raw.count("."):
             continue
-        if not_after is not None and not_after.search(before[-25:]):
+        if _named_as_identifier(before, not_after, keywords):
             continue
         keyword = keywords is not None and keywords.search(before) is not None
         grouped = separators >= 2 or (separators == 1 and leading_zero)
         if plus or keyword or (grouped and (leading_zero or raw.startswith("(") or digits >= 9)):
             yield start, end
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _named_as_identifier(
+    before: str, not_after: re.Pattern[str] | None, keywords: re.Pattern[str] | None
+) -> bool:
+    """The number is introduced as an identifier: "order no. 1234…", "tracking number
+    is 1234…". The identifier word must come at most two words before the number, with
+    no phone keyword in between ("…your next order, call us on 0800…" is a phone)."""
+    if not_after is None:
+        return False
+    window = before[-30:]
+    found = list(not_after.finditer(window))
+    if not found:
+        return False
+    tail = window[found[-1].end() :]
+    if len(_WORD.findall(tail)) > 2:
+        return False
+    return not (keywords is not None and keywords.search(tail))
 
 
 def _lexicon_regex(analysis: Analysis, name: str | None, lang: str) -> re.Pattern[str] | None:
