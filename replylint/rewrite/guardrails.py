@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any, Literal
@@ -50,8 +51,8 @@ class RewriteOptions:
     """How to rewrite: the engine, and the LLM when it is used.
 
     ``llm`` defaults to the configuration and the environment (see :mod:`.llm`);
-    ``client`` and ``sleep`` let tests and embedding applications supply their own
-    OpenAI client and clock.
+    ``client``, ``sleep`` and ``clock`` let tests and embedding applications supply
+    their own OpenAI client and time.
     """
 
     engine: Engine = "auto"
@@ -59,6 +60,7 @@ class RewriteOptions:
     config_path: str | None = None
     client: Any = None
     sleep: Sleep = time.sleep
+    clock: Callable[[], float] = time.monotonic
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ def rewrite(
     if options.engine != "offline":
         settings = options.llm if options.llm is not None else load_settings(options.config_path)
         if settings.configured:
-            chat = ChatClient(settings, client=options.client, sleep=options.sleep)
+            chat = ChatClient(settings, client=options.client, sleep=options.sleep, clock=options.clock)
             try:
                 done = _llm_rewrite(record, before, linter, chat)
             except LLMUnavailable as exc:
@@ -163,7 +165,7 @@ def _llm_rewrite(
         {"role": "system", "content": system_prompt(record.marketplace, lang)},
         {"role": "user", "content": user_prompt(record, before, facts, redactor, draft, buyer)},
     ]
-    deadline = time.monotonic() + chat.settings.total_timeout
+    deadline = chat.clock() + chat.settings.total_timeout
     problems: list[str] = []
     for attempt in range(_LLM_TRIES):
         answer = chat.complete(messages, deadline=deadline)
@@ -279,7 +281,10 @@ def sentence_changes(old: str, new: str, diagnostics: list[Diagnostic]) -> list[
         rule = None
         if i2 > i1:
             start, end = a_spans[i1][0], a_spans[i2 - 1][1]
-            rule = next((d.rule for d in diagnostics if start <= d.start < end), None)
+            inside = [d for d in diagnostics if start <= d.start < end]
+            if inside:  # name the most serious problem the change answers
+                inside.sort(key=lambda d: (d.severity != "error", d.family != "policy", d.start))
+                rule = inside[0].rule
         before_text = " ".join(a[i1:i2]) or None
         after_text = " ".join(b[j1:j2]) or None
         description = {"replace": "Reworded.", "delete": "Removed.", "insert": "Added."}[tag]

@@ -157,7 +157,14 @@ Sleep = Callable[[float], None]
 class ChatClient:
     """A thin, retrying wrapper around ``openai.OpenAI().chat.completions``."""
 
-    def __init__(self, settings: LLMSettings, *, client: Any = None, sleep: Sleep = time.sleep) -> None:
+    def __init__(
+        self,
+        settings: LLMSettings,
+        *,
+        client: Any = None,
+        sleep: Sleep = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         if not settings.configured:
             raise ConfigError(
                 "no LLM configured: set REPLYLINT_LLM_MODEL (and REPLYLINT_LLM_BASE_URL, "
@@ -166,6 +173,7 @@ class ChatClient:
         self.settings = settings
         self._client = client
         self._sleep = sleep
+        self.clock = clock
         self._rng = random.Random(0)  # jitter, reproducible in tests
         self.attempts = 0  # requests sent, for logs and tests
 
@@ -184,10 +192,10 @@ class ChatClient:
         import openai
 
         s = self.settings
-        deadline = deadline if deadline is not None else time.monotonic() + s.total_timeout
+        deadline = deadline if deadline is not None else self.clock() + s.total_timeout
         last_error = "no attempt made"
         for attempt in range(s.max_retries + 1):
-            remaining = deadline - time.monotonic()
+            remaining = deadline - self.clock()
             if remaining <= 0.05:
                 raise LLMUnavailable(f"time budget spent ({last_error})")
             self.attempts += 1
@@ -217,7 +225,7 @@ class ChatClient:
                 break
             delay = min(s.max_backoff, wait if wait is not None else s.backoff * 2**attempt)
             delay *= 1.0 if wait is not None else 0.75 + self._rng.random() / 2
-            if time.monotonic() + delay >= deadline:
+            if self.clock() + delay >= deadline:
                 break
             log.info("LLM request failed (%s); retrying in %.2f s", last_error, delay)
             self._sleep(delay)
