@@ -114,3 +114,17 @@ def test_a_follow_us_sentence_with_a_second_clause_is_not_deleted_safely(linter:
     text = "Follow us on Instagram for tips and we'll refund the postage today."
     result = linter.check_text(text, lang="en", select={"promotion"})
     assert result.diagnostics and not any(d.fix and d.fix.safe for d in result.diagnostics)
+
+
+POLICY_RULES = ["external-link", "contact-info", "feedback-request", "promotion", "off-platform"]
+
+
+@pytest.mark.parametrize("rule_id", POLICY_RULES)
+def test_the_documented_bad_example_fires_and_the_better_one_does_not(linter: Linter, rule_id: str) -> None:
+    rule = linter.catalogue.rules[rule_id]
+    assert isinstance(rule.example, dict) and isinstance(rule.use_instead, dict)
+    for lang in ("en", "fr", "de", "es", "it"):
+        bad = linter.check_text(rule.example[lang], lang=lang, select={rule_id})
+        good = linter.check_text(rule.use_instead[lang], lang=lang, select={rule_id})
+        assert bad.diagnostics, f"{rule_id} example in {lang}"
+        assert not good.diagnostics, f"{rule_id} use_instead in {lang}"
