@@ -26,6 +26,7 @@ import os
 import pstats
 import random
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -154,6 +155,8 @@ def run_batch(src: Path, work: Path, jobs: int) -> None:
     cmd = [sys.executable, "-m", "replylint", "batch", str(src), "-o", str(out), "--jobs", str(jobs)]
     cmd += ["--report", str(report), "--summary", str(summary), "--no-progress"]
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    load_before = os.getloadavg()[0]
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, env=env)
     sampler = MemorySampler(proc.pid)
@@ -162,6 +165,8 @@ def run_batch(src: Path, work: Path, jobs: int) -> None:
     wall = time.perf_counter() - started
     sampler.stop.set()
     sampler.join()
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     if proc.returncode != 0:
         raise SystemExit(f"replylint batch failed ({proc.returncode}):\n{err}")
     n_in = sum(1 for _ in src.open("rb"))
@@ -185,8 +190,7 @@ def profile(src: Path, n: int) -> None:
 
     runner = BatchRunner(BatchSettings(), jobs=1)
     items = list(iter_records(str(src), raw_jsonl=True))[:n]
-    runner.run(items[:200])  # warm the pipelines outside the profile
-    for _ in runner.run(items[:200]):
+    for _ in runner.run(items[:200]):  # warm the pipelines outside the profile
         pass
     agg = Aggregate()
     prof = cProfile.Profile()

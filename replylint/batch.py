@@ -37,7 +37,7 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from .engine import Linter, LintOptions
-from .errors import ConfigError, InputError, ReplylintError
+from .errors import ConfigError, InputError, ReplylintError, RuleFileError
 from .records import ColumnMap, Item, Payload, error, payload_record
 from .report.aggregate import Summary, summarise
 from .schema import ErrorRecord, InputRecord, ResultRecord
@@ -117,8 +117,12 @@ def lint_item(
         return error(line, "invalid-record", _validation_message(exc), rec_id)
     try:
         return linter.check(record, **check_kwargs)
+    except RuleFileError as exc:
+        # Found while linting: a rule's patterns for this record's language are
+        # broken. Other languages may be fine, so the run goes on.
+        return error(line, exc.code, exc.message, rec_id)
     except ConfigError:
-        raise  # a broken rule file or option concerns every record: stop the run
+        raise  # a bad option concerns every record: stop the run
     except ReplylintError as exc:
         return error(line, exc.code, exc.message, rec_id)
     except RecursionError:
@@ -215,6 +219,7 @@ def _init_worker(settings: BatchSettings) -> None:
     global _worker
     # Ctrl-C goes to the whole process group: the parent decides what to do.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's graceful stop
     linter = _inherited if _inherited is not None else Linter(options=settings.options)
     _worker = (linter, settings)
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from itertools import chain
 from pathlib import Path
 from typing import IO, Any
@@ -165,7 +166,7 @@ def batch(
     Record fields win over --marketplace/--lang. See docs/batch.md.
     """
     from ..batch import BatchRunner, BatchSettings, BatchStats, ResumePoint, resume_from
-    from ..engine import Linter, LintOptions
+    from ..engine import Linter, LintOptions, default_linter
     from ..records import ColumnMap, Format, ReadNotes, detect_format, iter_records, payload_record
     from ..report import Aggregate
 
@@ -208,7 +209,9 @@ def batch(
     items: Iterator[Any] = chain([first], reader) if first is not None else iter(())
     for message in notes.messages:
         click.echo(f"replylint: note: {message}", err=True)
-    linter = Linter(options=options)
+    # The shared default linter when nothing is selected: no second copy of the
+    # compiled rules when batch runs inside a longer-lived process.
+    linter = default_linter() if options == LintOptions() else Linter(options=options)
 
     aggregate = Aggregate(worst=worst, default_sla_hours=sla_hours)
     stats = BatchStats()
@@ -230,6 +233,7 @@ def batch(
     )
     started = time.perf_counter()
     done_now = 0
+    written = 0  # lines of this run in the output (for the interruption message)
     with ExitStack() as stack:
         if output == "-":
             out: IO[str] = sys.stdout
@@ -245,10 +249,12 @@ def batch(
             total = _estimate_total(input_path, fmt, notes)
             advance = stack.enter_context(_progress_bar(total, point.records))
         stack.callback(runner.close)
+        stack.enter_context(_terminate_gracefully())
         try:
             for chunk in runner.run(items):
                 out.write("".join(p.json + "\n" for _, p in chunk))
                 out.flush()
+                written += len(chunk)
                 for payload, processed in chunk:
                     stats.add_summary(processed.summary)
                     aggregate.add(
@@ -257,10 +263,11 @@ def batch(
                 done_now += len(chunk)
                 advance(len(chunk))
         except KeyboardInterrupt:
-            written = point.records + done_now
             hint = f"; run again with --resume -o {output} to continue" if output != "-" else ""
-            click.echo(f"\nreplylint: interrupted after {written} records{hint}", err=True)
-            raise click.exceptions.Exit(130) from None
+            click.echo(
+                f"\nreplylint: interrupted with {point.records + written} records written{hint}", err=True
+            )
+            sys.exit(130)
     elapsed = time.perf_counter() - started
 
     title = title or f"Reply QA: {Path(input_path).name if input_path != '-' else 'standard input'}"
@@ -294,6 +301,24 @@ def _texts(record: Any) -> tuple[str | None, str | None]:
         return None, None
     text, buyer = record.get("text"), record.get("buyer_message")
     return (text if isinstance(text, str) else None, buyer if isinstance(buyer, str) else None)
+
+
+@contextmanager
+def _terminate_gracefully() -> Iterator[None]:
+    """SIGTERM (``kill``, a scheduler's timeout) stops like Ctrl-C: whole lines, a resume hint."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _estimate_total(input_path: str, fmt: str, notes: Any) -> int | None:

@@ -104,7 +104,9 @@ def test_a_legacy_encoded_csv_is_read_and_the_encoding_reported(
     run: Callable[..., Run], tmp_path: Path
 ) -> None:
     src = tmp_path / "latin.csv"
-    text = "id,text\n1,Grüße aus München: Ihre Bestellung wurde heute versandt.\n2,Très bien reçu.\n"
+    text = (
+        "id,lang,text\n1,de,Grüße aus München: Ihre Bestellung wurde heute versandt.\n2,fr,Très bien reçu.\n"
+    )
     src.write_bytes(text.encode("cp1252"))
     out = tmp_path / "out.jsonl"
     result = run("batch", src, "-o", out, "-j", "1")
