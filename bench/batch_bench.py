@@ -176,6 +176,11 @@ def run_batch(src: Path, work: Path, jobs: int) -> None:
     print(f"wall time (start-up, linting, report): {wall:.1f} s")
     print(f"throughput: {n_in / wall:,.0f} replies/s with --jobs {jobs}")
     print(
+        f"CPU time of the process tree: {cpu:.1f} s, {n_in / cpu:,.0f} replies per CPU-second; "
+        f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} CPUs "
+        "(other work on the machine stretches the wall time, not the CPU time)"
+    )
+    print(
         f"peak memory, process tree ({sampler.peak_procs} processes): "
         f"PSS {sampler.peak_pss / 1024:,.0f} MB, sum of RSS {sampler.peak_rss / 1024:,.0f} MB"
     )
