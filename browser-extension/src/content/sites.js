@@ -119,7 +119,7 @@ function rlFindEditableBoxes(root) {
  */
 function rlFindBuyerMessage(field) {
   const doc = field.ownerDocument;
-  const anchor = /** @type {ShadowRoot} */ (field.getRootNode()).host || field;
+  const anchor = rlOutermostHost(field);
   const all = Array.from(doc.querySelectorAll(RL_BUYER_SELECTORS)).filter(
     (el) => !el.contains(anchor) && !anchor.contains(el),
   );
@@ -187,13 +187,28 @@ function rlLabelOf(el) {
  * @param {HTMLElement} field
  */
 function rlSharesComposer(button, field) {
-  const anchor = /** @type {ShadowRoot} */ (field.getRootNode()).host || field;
+  const anchor = rlOutermostHost(field);
+  // A button inside a component's shadow root (<kat-button>) counts as its host.
+  const target = rlOutermostHost(button);
   const form = /** @type {HTMLTextAreaElement} */ (field).form;
   if (form && form.contains(button)) return true;
   let ancestor = anchor.parentElement;
   for (let depth = 0; ancestor && depth < 6; depth++, ancestor = ancestor.parentElement) {
     if (ancestor === document.body) break;
-    if (ancestor.contains(button)) return true;
+    if (ancestor.contains(target)) return true;
   }
   return false;
+}
+
+/**
+ * The element of the main document that holds a node, crossing shadow roots.
+ * @param {Element} node
+ * @returns {Element}
+ */
+function rlOutermostHost(node) {
+  let current = node;
+  for (let root = current.getRootNode(); root instanceof ShadowRoot; root = current.getRootNode()) {
+    current = root.host;
+  }
+  return current;
 }
