@@ -32,7 +32,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import islice
 from multiprocessing.context import BaseContext
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -175,8 +175,7 @@ class BatchSettings:
     lang: str | None = None
 
 
-@dataclass(slots=True)
-class Processed:
+class Processed(NamedTuple):
     """One input line's outcome: the output line and what the report needs of it."""
 
     line: int

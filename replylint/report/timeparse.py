@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cache
 from typing import Any
 
 _SLASH = re.compile(
@@ -75,8 +76,17 @@ def parse_time(value: Any) -> float | None:
 
 def iso_week(epoch: float) -> str:
     """``2024-W09``: the ISO week a time falls in (weeks start on Monday)."""
-    year, week, _ = dt.datetime.fromtimestamp(epoch, dt.UTC).isocalendar()
+    return _week_of_day(int(epoch // 86400))
+
+
+@cache
+def _week_of_day(day: int) -> str:
+    # Called for every record of a batch; an export spans few distinct days.
+    year, week, _ = dt.date.fromordinal(_EPOCH_ORDINAL + day).isocalendar()
     return f"{year}-W{week:02d}"
+
+
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 
 def week_start(week: str) -> dt.date:
