@@ -137,9 +137,10 @@ def collect(root: Path) -> list[Path]:
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
 
 
-def build(out_dir: Path, *, check_only: bool = False) -> Path | None:
-    manifest = check_manifest(HERE)
-    check_locales(HERE)
+def build(out_dir: Path, *, check_only: bool = False, root: Path = HERE) -> Path | None:
+    """Validate the extension in ``root`` and, unless ``check_only``, write its zip."""
+    manifest = check_manifest(root)
+    check_locales(root)
     version = replylint_version()
     manifest["version"] = chrome_version(version)
     manifest["version_name"] = version
@@ -149,8 +150,8 @@ def build(out_dir: Path, *, check_only: bool = False) -> Path | None:
     target = out_dir / f"replylint-extension-{version}.zip"
     tmp = target.with_suffix(".zip.tmp")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        for path in collect(HERE):
-            name = path.relative_to(HERE).as_posix()
+        for path in collect(root):
+            name = path.relative_to(root).as_posix()
             data = (
                 (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
                 if name == "manifest.json"

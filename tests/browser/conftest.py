@@ -28,13 +28,8 @@ from extension_harness import (
     RecordingProxy,
     chromium_path,
     launch,
+    missing,
 )
-
-
-def missing(reason: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (required in CI)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")

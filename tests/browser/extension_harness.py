@@ -51,6 +51,15 @@ CSP = (
 )
 
 
+def missing(reason: str) -> None:
+    """Skip outside CI, fail in CI (``CI=true``): a required tool is not installed."""
+    import pytest
+
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (required in CI)")
+    pytest.skip(reason)
+
+
 def chromium_path() -> str | None:
     for candidate in CHROMIUM_CANDIDATES:
         if Path(candidate).exists():

@@ -325,6 +325,8 @@ function rlCreatePanel(layer, actions, startOpen) {
       ),
       unchanged ? rlEl("div", { className: "rl-note" }, rlT("rewriteNothing")) : diff,
       changes.length ? rlEl("ul", { className: "rl-changes" }, ...changes.slice(0, 6).map((c) => rlEl("li", {}, c.description))) : null,
+      // Why the proposal looks as it does (the model timed out, nothing beat the draft …).
+      ...(response.notes || []).slice(0, 3).map((note) => rlEl("div", { className: "rl-note", dataset: { role: "rewrite-note" } }, note)),
       view.stale ? rlEl("div", { className: "rl-status rl-status-error" }, rlT("rewriteStale")) : null,
       rlEl(
         "div",

@@ -183,6 +183,10 @@ export interface RewriteResponse {
   result: ResultRecord;
   engine: "llm" | "offline";
   changes?: Change[];
+  /**
+   * Why the draft came out as it did, e.g. the model timed out and the offline engine wrote it, or no rewrite beat the draft.
+   */
+  notes?: string[];
 }
 /**
  * One edit a rewrite made, for the agent to review.
