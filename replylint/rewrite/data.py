@@ -145,6 +145,7 @@ class OfflineData(_Strict):
     templates: Templates
     rephrase: list[Rephrase] = Field(default_factory=list)
     placeholder_leadins: list[str] = Field(default_factory=list)
+    link_leadins: list[str] = Field(default_factory=list)
     path: str = Field(default="", exclude=True)
 
     @model_validator(mode="after")

@@ -39,7 +39,7 @@ _TRACKING = [
     re.compile(r"(?<![\w])1Z[0-9A-Z]{16}(?![\w])", re.IGNORECASE),  # UPS
     re.compile(r"(?<![\w])[A-Z]{2}\d{9}[A-Z]{2}(?![\w])"),  # UPU S10 (postal services)
     re.compile(r"(?<![\w])\d[A-Z]\d{11}(?![\w])"),  # La Poste / Colissimo
-    re.compile(r"(?<![\w.,+-])\d{10,22}(?![\w.,-])"),  # DHL, FedEx, USPS, DPD: long digit runs
+    re.compile(r"(?<![\w.,+-])\d{10,22}(?![\w-]|[.,]\d)"),  # DHL, FedEx, USPS, DPD: long digit runs
 ]
 #: Other carriers' codes mix capitals and digits ("JD014600003828840000"); at least
 #: six digits, so that a product name is not taken for one.

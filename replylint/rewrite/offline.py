@@ -222,6 +222,8 @@ class OfflineRewriter:
         if d.fix is not None and not d.fix.replacement:
             start = d.fix.start if d.fix.start is not None else d.start
             end = d.fix.end if d.fix.end is not None else d.end
+        if d.rule == "external-link":
+            start = self._leadin_start(text, start, self.data.link_leadins)
         if end > start:
             yield Candidate(
                 splice(text, start, end, ""),
@@ -366,13 +368,7 @@ class OfflineRewriter:
                 ),
             )
         # Remove the slot with the words that lead to it ("for order [ORDER ID]").
-        start = d.start
-        head = text[: d.start]
-        for lead in sorted(self.data.placeholder_leadins, key=len, reverse=True):
-            m = re.search(rf"(?:^|(?<=\s))(?:{re.escape(lead)})\s*[:#]?\s*$", head, re.IGNORECASE)
-            if m:
-                start = m.start()
-                break
+        start = self._leadin_start(text, d.start, self.data.placeholder_leadins)
         while start > 0 and text[start - 1] in " \t":
             start -= 1
         yield Candidate(
@@ -385,6 +381,16 @@ class OfflineRewriter:
                 after="",
             ),
         )
+
+    @staticmethod
+    def _leadin_start(text: str, start: int, leadins: list[str]) -> int:
+        """Where the words leading to ``text[start:]`` begin ("tracked *at* <link>")."""
+        head = text[:start]
+        for lead in sorted(leadins, key=len, reverse=True):
+            m = re.search(rf"(?:^|(?<=\s))(?:{re.escape(lead)})\s*[:#]?\s*$", head, re.IGNORECASE)
+            if m:
+                return m.start()
+        return start
 
     def _slot_value(self, slot: str) -> str | None:
         """An order id or tracking number the buyer gave, for a slot that asks for one."""
