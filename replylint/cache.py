@@ -103,7 +103,8 @@ class ResultsCache:
         except (OSError, ValueError):
             self.entries = {}
 
-    def get(self, shown: str, digest: str, text: str) -> tuple[list[FileResult], list[str]] | None:
+    def get(self, shown: str, digest: str, text: str) -> tuple[list[FileResult], list[str], bool] | None:
+        """The results, warnings and "no macros" flag stored for this file, if current."""
         self._load()
         entry = self.entries.get(shown)
         if not entry or entry.get("sha") != digest:
@@ -115,14 +116,17 @@ class ResultsCache:
             ]
         except (KeyError, TypeError, ValueError):
             return None
-        return results, list(entry.get("warnings", []))
+        return results, list(entry.get("warnings", [])), bool(entry.get("skipped"))
 
-    def put(self, shown: str, digest: str, results: list[FileResult], warnings: list[str]) -> None:
+    def put(
+        self, shown: str, digest: str, results: list[FileResult], warnings: list[str], skipped: bool = False
+    ) -> None:
         self._load()
         self.entries[shown] = {
             "sha": digest,
             "results": [{"label": fr.label, "result": fr.result.model_dump(mode="json")} for fr in results],
             "warnings": warnings,
+            "skipped": skipped,
         }
         self.dirty = True
 

@@ -110,6 +110,7 @@ class FileOutcome:
     bom: bool = False
     digest: str = ""  # of the path and bytes read, for the results cache
     cached: bool = False  # results came from the cache
+    skipped: bool = False  # an export file with no macro in it (package.json …)
 
     @property
     def changed(self) -> bool:
@@ -293,11 +294,7 @@ class Project:
         if kind is not None:
             macros = read_export(text, kind)
             if not macros:
-                if explicit:
-                    outcome.warnings.append(
-                        f"{outcome.path}: no macros found (expected objects or rows with a "
-                        "text, body or content field); skipped"
-                    )
+                outcome.skipped = True
                 return [], file_directives
             units = []
             for macro in macros:
@@ -478,7 +475,7 @@ class Project:
         hit = results_cache.get(outcome.path, outcome.digest, outcome.text)
         if hit is None:
             return None
-        outcome.results, warnings = hit
+        outcome.results, warnings, outcome.skipped = hit
         outcome.warnings.extend(w for w in warnings if w not in outcome.warnings)
         outcome.cached = True
         return outcome
@@ -490,7 +487,9 @@ class Project:
         config = self.config_for(Path(outcome.path).absolute())
         results_cache = self._cache(config)
         if results_cache is not None:
-            results_cache.put(outcome.path, outcome.digest, outcome.results, outcome.warnings)
+            results_cache.put(
+                outcome.path, outcome.digest, outcome.results, outcome.warnings, outcome.skipped
+            )
         return outcome
 
     def _cache(self, config: Config) -> ResultsCache | None:

@@ -238,8 +238,14 @@ def check(
         )
         for path in files
     ]
+    explicit = {path: flag for path, _virtual, flag in items}
     for outcome in project.check_all(items, jobs):
         path = outcome.path if outcome.path != "<stdin>" and outcome.path != stdin_filename else STDIN
+        if outcome.skipped and explicit.get(path):
+            warn(
+                f"{outcome.path}: no macros found (expected objects or rows with a text, body or "
+                "content field); skipped"
+            )
         for message in outcome.warnings:
             warn(message)
         for message in outcome.errors:
