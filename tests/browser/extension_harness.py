@@ -290,7 +290,9 @@ class RecordingProxy:
 # -- the browser -------------------------------------------------------------------------------
 
 
-def extension_copy(destination: Path, *, extra_host_permissions: list[str] | None = None) -> Path:
+def extension_copy(
+    destination: Path, *, source: Path = EXTENSION, extra_host_permissions: list[str] | None = None
+) -> Path:
     """The unpacked extension as shipped, optionally with host access the user granted.
 
     Granting at install time stands in for the permission prompt of the options page,
@@ -299,7 +301,7 @@ def extension_copy(destination: Path, *, extra_host_permissions: list[str] | Non
     """
     target = destination / "extension"
     shutil.copytree(
-        EXTENSION,
+        source,
         target,
         ignore=shutil.ignore_patterns("node_modules", "dist", "test", "tools", "package*.json", "*.md"),
     )
@@ -375,13 +377,18 @@ def launch(
         "--font-render-hinting=none",
         f"--host-resolver-rules={rules}, EXCLUDE 127.0.0.1",
     ]
+    env = dict(os.environ)
     if locale:
+        # Chromium on Linux takes its interface language (which chrome.i18n follows)
+        # from LANGUAGE; --lang is for the other platforms.
         args.append(f"--lang={locale}")
+        env["LANGUAGE"] = locale.replace("-", "_")
     context = playwright.chromium.launch_persistent_context(
         str(profile),
         executable_path=executable,
         headless=True,
         args=args,
+        env=env,
         locale=locale,
         viewport={"width": viewport[0], "height": viewport[1]},
         ignore_https_errors=True,
