@@ -7,7 +7,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from itertools import chain
 from pathlib import Path
 from typing import IO, Any
@@ -249,7 +249,7 @@ def batch(
             total = _estimate_total(input_path, fmt, notes)
             advance = stack.enter_context(_progress_bar(total, point.records))
         stack.callback(runner.close)
-        stack.enter_context(_terminate_gracefully())
+        stop = stack.enter_context(_GracefulStop())
         try:
             for chunk in runner.run(items):
                 out.write("".join(p.json + "\n" for _, p in chunk))
@@ -262,6 +262,8 @@ def batch(
                     )
                 done_now += len(chunk)
                 advance(len(chunk))
+                if stop.requested:
+                    raise KeyboardInterrupt
         except KeyboardInterrupt:
             hint = f"; run again with --resume -o {output} to continue" if output != "-" else ""
             click.echo(
@@ -303,22 +305,37 @@ def _texts(record: Any) -> tuple[str | None, str | None]:
     return (text if isinstance(text, str) else None, buyer if isinstance(buyer, str) else None)
 
 
-@contextmanager
-def _terminate_gracefully() -> Iterator[None]:
-    """SIGTERM (``kill``, a scheduler's timeout) stops like Ctrl-C: whole lines, a resume hint."""
+class _GracefulStop:
+    """Ctrl-C or SIGTERM (``kill``, a scheduler's time limit) asks the run to stop.
 
-    def stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
+    The chunk being linted is finished and written, so the output ends on a whole
+    line; a second signal stops at once. Only the main thread can set handlers;
+    elsewhere signals keep their default behaviour.
+    """
 
-    try:
-        previous = signal.signal(signal.SIGTERM, stop)
-    except ValueError:  # not the main thread: leave signals alone
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._previous: dict[int, Any] = {}
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def __enter__(self) -> _GracefulStop:
+        try:
+            for sig in self.SIGNALS:
+                if signal.getsignal(sig) is not signal.SIG_IGN:
+                    self._previous[sig] = signal.signal(sig, self._handle)
+        except ValueError:  # not the main thread
+            pass
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, previous in self._previous.items():
+            signal.signal(sig, previous)
 
 
 def _estimate_total(input_path: str, fmt: str, notes: Any) -> int | None:

@@ -134,7 +134,7 @@ def test_an_interrupted_run_stops_cleanly_and_resume_finishes_the_job(tmp_path: 
     assert proc.returncode == 130, err
     assert "--resume" in err and "Traceback" not in err
     written = read_jsonl(out)  # every line written is a whole record
-    assert 0 < len(written) < len(records), err
+    assert 0 < len(written) <= len(records), err  # the stop may come with the last chunk
     assert f"interrupted with {len(written)} records written" in err
     done = subprocess.run([*cmd, "--resume", "-j", "1"], capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr
