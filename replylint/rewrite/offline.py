@@ -86,7 +86,8 @@ class OfflineRewriter:
         self.data: OfflineData = offline_data(self.lang)
         contact = [(d.start, d.end) for d in before.diagnostics if d.rule in _CONTACT_RULES]
         self.facts: list[Fact] = extract_facts(record.text, self.lang, exclude=contact)
-        self._lint_cache: dict[str, ResultRecord | None] = {}
+        # The draft was linted by the caller (same record, same language): reuse it.
+        self._lint_cache: dict[str, ResultRecord | None] = {record.text: before}
         self._kinds: tuple[str, ...] | None = None
         self._item: tuple[str, str | None] | None = None
 
@@ -104,25 +105,33 @@ class OfflineRewriter:
         self._lint_cache[text] = result
         return result
 
+    @staticmethod
+    def weight(d: Diagnostic) -> int:
+        """What one diagnostic adds to the cost."""
+        if d.family == "policy":
+            return _COST_POLICY_ERROR if d.severity == "error" else _COST_POLICY_WARNING
+        if d.family == "tone":
+            return _COST_TONE
+        if d.family == "structure":
+            return _COST_STRUCTURE
+        return _COST_OTHER if d.severity in ("error", "warning") else 0
+
     def cost(self, text: str) -> int:
         result = self.lint(text)
         if result is None:
             return _UNUSABLE
-        total = 0
-        for d in result.diagnostics:
-            if d.family == "policy":
-                total += _COST_POLICY_ERROR if d.severity == "error" else _COST_POLICY_WARNING
-            elif d.family == "tone":
-                total += _COST_TONE
-            elif d.family == "structure":
-                total += _COST_STRUCTURE
-            elif d.severity in ("error", "warning"):
-                total += _COST_OTHER
+        total = sum(self.weight(d) for d in result.diagnostics)
         return total + _COST_LOST_FACT * len(missing_facts(self.facts, text, self.lang))
 
-    def _best(self, text: str, candidates: list[Candidate]) -> Candidate | None:
-        """The candidate that lowers the cost most (the first one on a tie), if any does."""
+    def _best(
+        self, text: str, candidates: list[Candidate], target: Diagnostic | None = None
+    ) -> Candidate | None:
+        """The candidate that lowers the cost most (the first one on a tie), if any does.
+
+        Candidates come in order of preference (reword before delete), so the first
+        one that clears ``target`` without adding anything is taken at once."""
         current = self.cost(text)
+        good_enough = current - self.weight(target) if target is not None else None
         best: Candidate | None = None
         best_cost = current
         for cand in candidates:
@@ -131,6 +140,8 @@ class OfflineRewriter:
             c = self.cost(cand.text)
             if c < best_cost:
                 best, best_cost = cand, c
+                if good_enough is not None and c <= good_enough:
+                    break
         return best
 
     # -- the run ----------------------------------------------------------------------
@@ -167,7 +178,7 @@ class OfflineRewriter:
                 cands = list(
                     self._policy_candidates(text, d) if family == "policy" else self._tone_candidates(text, d)
                 )
-                best = self._best(text, cands)
+                best = self._best(text, cands, d)
                 if best is not None:
                     return best
         if result.structure.applies:
@@ -184,7 +195,7 @@ class OfflineRewriter:
                 if key in attempted:
                     continue
                 attempted.add(key)
-                best = self._best(text, list(self._deletions(text, d, "remove")))
+                best = self._best(text, list(self._deletions(text, d, "remove")), d)
                 if best is not None:
                     return best
         return None
