@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from .catalogue import Catalogue, PatternSpec, Rule
+from .catalogue import ALL_LANGS_KEY, Catalogue, PatternSpec, Rule
 from .errors import RuleFileError
 from .linear_regex import LinearPattern, compile_linear
 from .nlp import make_doc, pipeline, sentence_spans
@@ -151,6 +151,36 @@ class _Entry:
     section: str
 
 
+def _lexicon_refs(spec: PatternSpec) -> set[str]:
+    """Names of the lexicons a pattern (and its requires/excludes) refers to."""
+    names: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            if value.startswith("@"):
+                names.add(value[1:])
+            names.update(_LEXICON_REF.findall(value))
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(spec.tokens)
+    walk(spec.phrases)
+    if spec.regex is not None:  # only "{@name}" here: a regex may start with a literal "@"
+        names.update(_LEXICON_REF.findall(spec.regex))
+    for sub in (*spec.requires, *spec.excludes):
+        names |= _lexicon_refs(sub)
+    return names
+
+
+def _lexicons_exist(catalogue: Catalogue, lang: str, spec: PatternSpec) -> bool:
+    own, shared = catalogue.lexicons.get(lang, {}), catalogue.lexicons.get(ALL_LANGS_KEY, {})
+    return all(name in own or name in shared for name in _lexicon_refs(spec))
+
+
 class LanguagePack:
     """All patterns of a catalogue for one language, compiled once."""
 
@@ -174,6 +204,10 @@ class LanguagePack:
             for section in ("patterns", "unless", "unless_sentence", "unless_text"):
                 items = []
                 for i, spec in enumerate(rule.patterns_for(section, lang)):
+                    if lang not in rule.languages and not _lexicons_exist(catalogue, lang, spec):
+                        # An "all" pattern built on word lists this language lacks
+                        # (a language the rule does not declare): it cannot apply.
+                        continue
                     where = f"{rule.path}: {section}.{lang}[{i}]"
                     n = self._add(catalogue, rule, section, spec, where)
                     req = [
