@@ -173,6 +173,7 @@ class BatchSettings:
     columns: ColumnMap | None = None  # renames for raw JSONL lines
     marketplace: str | None = None  # default when a record has none
     lang: str | None = None
+    extra_rules: tuple[str, ...] = ()  # the configuration's own rule files
 
 
 class Processed(NamedTuple):
@@ -219,8 +220,18 @@ def _init_worker(settings: BatchSettings) -> None:
     # Ctrl-C goes to the whole process group: the parent decides what to do.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's graceful stop
-    linter = _inherited if _inherited is not None else Linter(options=settings.options)
+    linter = _inherited if _inherited is not None else _build_linter(settings)
     _worker = (linter, settings)
+
+
+def _build_linter(settings: BatchSettings) -> Linter:
+    """A worker's own linter (where processes cannot be forked from a warm parent)."""
+    from pathlib import Path
+
+    from .catalogue import load_catalogue
+
+    catalogue = load_catalogue(extra_rule_paths=[Path(p) for p in settings.extra_rules])
+    return Linter(catalogue, settings.options)
 
 
 def default_jobs() -> int:

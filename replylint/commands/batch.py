@@ -124,6 +124,7 @@ def _jobs(value: str) -> int:
     type=click.FloatRange(min=0, min_open=True),
     help="First-response target for replies whose buyer message was not triaged.",
 )
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
 @click.option("--chunk-size", default=None, type=click.IntRange(1, 100_000), hidden=True)
 def batch(
@@ -149,6 +150,7 @@ def batch(
     title: str | None,
     worst: int,
     sla_hours: float,
+    isolated: bool,
     progress: bool | None,
     chunk_size: int | None,
     **field_cols: str | None,
@@ -166,6 +168,7 @@ def batch(
     Record fields win over --marketplace/--lang. See docs/batch.md.
     """
     from ..batch import BatchRunner, BatchSettings, BatchStats, ResumePoint, resume_from
+    from ..config import Config, load_config
     from ..engine import Linter, LintOptions, default_linter
     from ..records import ColumnMap, Format, ReadNotes, detect_format, iter_records, payload_record
     from ..report import Aggregate
@@ -178,6 +181,10 @@ def batch(
     for path in (report_path, summary_path):
         if path is not None and output != "-" and path.resolve() == Path(output).resolve():
             raise click.UsageError(f"{path} is also the --output file")
+    if input_path != "-":
+        for name, path in (("--output", output), ("--report", report_path), ("--summary", summary_path)):
+            if path is not None and path != "-" and Path(path).resolve() == Path(input_path).resolve():
+                raise click.UsageError(f"{name} {path} would overwrite the input")
     extra = {FIELD_OPTIONS[k]: v for k, v in field_cols.items() if v}
     for spec in more_cols:
         name, sep, col = spec.partition("=")
@@ -185,12 +192,19 @@ def batch(
             raise click.BadParameter(f"{spec!r}: expected FIELD=COLUMN", param_hint="--col")
         extra[name.strip()] = col.strip()
     columns = ColumnMap(text=text_col, buyer_message=buyer_col, id=id_col, extra=extra)
-    options = LintOptions(select=split_names(select) or None, ignore=split_names(ignore))
+    # Configuration as for `check`: --config, else the nearest to the input file.
+    start = Path(input_path).resolve().parent if input_path != "-" else Path.cwd()
+    config = Config() if isolated else load_config(config_path, start=start)
+    config.validate()
+    options = config.lint_options(select=split_names(select) or None, ignore=split_names(ignore))
+    defaults = config.record_defaults()
+    marketplace = marketplace or defaults.get("marketplace")
     settings = BatchSettings(
         options=options,
         columns=columns if columns.explicit() else None,
         marketplace=marketplace.lower() if marketplace else None,
-        lang=lang,
+        lang=lang or defaults.get("lang"),
+        extra_rules=tuple(str(p) for p in config.extra_rule_paths),
     )
     fmt: Format = input_format or ("jsonl" if input_path == "-" else detect_format(input_path))  # type: ignore[assignment]
     notes = ReadNotes()
@@ -209,9 +223,12 @@ def batch(
     items: Iterator[Any] = chain([first], reader) if first is not None else iter(())
     for message in notes.messages:
         click.echo(f"replylint: note: {message}", err=True)
-    # The shared default linter when nothing is selected: no second copy of the
+    # The shared default linter when nothing is configured: no second copy of the
     # compiled rules when batch runs inside a longer-lived process.
-    linter = default_linter() if options == LintOptions() else Linter(options=options)
+    if options == LintOptions() and not settings.extra_rules:
+        linter = default_linter()
+    else:
+        linter = Linter(config.catalogue(), options)
 
     aggregate = Aggregate(worst=worst, default_sla_hours=sla_hours)
     stats = BatchStats()

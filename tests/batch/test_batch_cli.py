@@ -214,3 +214,37 @@ def test_resume_needs_an_output_file(run: Callable[..., Run], tmp_path: Path) ->
     src = write_jsonl(tmp_path / "in.jsonl", make_records(2))
     result = run("batch", src, "--resume")
     assert result.code == 2 and "--resume needs an output file" in result.err
+
+
+def test_the_input_is_never_overwritten(run: Callable[..., Run], tmp_path: Path) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", make_records(2))
+    before = src.read_bytes()
+    for option in ("-o", "--report", "--summary"):
+        target = src if option != "--summary" else src.with_suffix(".json")
+        if option == "--summary":
+            target.write_bytes(before)
+            result = run("batch", target, option, target)
+        else:
+            result = run("batch", src, option, target)
+        assert result.code == 2 and "would overwrite the input" in result.err
+    assert src.read_bytes() == before
+
+
+def test_the_configuration_file_is_honoured(run: Callable[..., Run], tmp_path: Path) -> None:
+    (tmp_path / "replylint.toml").write_text('marketplace = "shopify"\nignore = ["tone"]\n')
+    src = write_jsonl(
+        tmp_path / "in.jsonl",
+        [
+            {
+                "id": "1",
+                "text": "You must have misused it. Visit www.my-shop.com to order again.",
+                "lang": "en",
+            }
+        ],
+    )
+    configured = json.loads(run("batch", src, "-j", "1").out)
+    assert configured["marketplace"] == "shopify"
+    assert not any(d["family"] == "tone" for d in configured["diagnostics"])
+    isolated = json.loads(run("batch", src, "-j", "1", "--isolated").out)
+    assert isolated["marketplace"] == "amazon"
+    assert any(d["rule"] == "external-link" for d in isolated["diagnostics"])
