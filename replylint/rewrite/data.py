@@ -144,6 +144,7 @@ class OfflineData(_Strict):
     item: ItemSpec
     templates: Templates
     rephrase: list[Rephrase] = Field(default_factory=list)
+    neutral_greeting: str = Field(description='Greeting without a name ("Hello").')
     placeholder_leadins: list[str] = Field(default_factory=list)
     link_leadins: list[str] = Field(default_factory=list)
     path: str = Field(default="", exclude=True)

@@ -366,6 +366,22 @@ class OfflineRewriter:
 
     def _slot_candidates(self, text: str, d: Diagnostic) -> Iterator[Candidate]:
         slot = d.match
+        layout = parse_layout(text, self.lang)
+        if d.end <= layout.greeting_end:
+            # "Dear [Name]," / "Gentile [Nome cliente],": a greeting without its name.
+            head = text[: layout.greeting_end]
+            ending = head.rstrip()[-1:] if head.rstrip()[-1:] in ",!:" else ""
+            greeting = self.data.neutral_greeting + ending
+            yield Candidate(
+                greeting + text[layout.greeting_end :],
+                Change(
+                    kind="remove",
+                    rule=d.rule,
+                    description="Replaced a greeting whose name was an unfilled placeholder.",
+                    before=head,
+                    after=greeting,
+                ),
+            )
         value = self._slot_value(slot)
         if value:
             yield Candidate(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -25,7 +26,17 @@ from replylint.schema import InputRecord
 from .conftest import FakeSleep
 from .scenarios import BUYER, DRAFT, FR_BUYER, FR_DRAFT
 
-SETTINGS = LLMSettings(model="gpt-4o-mini", api_key="sk-test", timeout=5, max_retries=2, backoff=0.5)
+# Replay needs no key. To re-record against a real endpoint (docs/rewrite.md), set
+# REPLYLINT_RECORD_API_KEY (and REPLYLINT_RECORD_BASE_URL / _MODEL for another server).
+RECORD_KEY = os.environ.get("REPLYLINT_RECORD_API_KEY", "sk-test")
+SETTINGS = LLMSettings(
+    model=os.environ.get("REPLYLINT_RECORD_MODEL", "gpt-4o-mini"),
+    base_url=os.environ.get("REPLYLINT_RECORD_BASE_URL") or None,
+    api_key=RECORD_KEY,
+    timeout=30,
+    max_retries=2,
+    backoff=0.5,
+)
 
 
 def _http_module() -> Any:
@@ -89,7 +100,7 @@ def test_personal_data_never_leaves_the_machine(linter: Linter, sleep: FakeSleep
     assert "112-8846120-5518623" in body  # facts travel: the model must keep them
     roles = [m["role"] for m in sent[0]["messages"]]
     assert roles == ["system", "user"]
-    assert sent[0]["model"] == "gpt-4o-mini"
+    assert sent[0]["model"] == SETTINGS.model
 
 
 @pytest.mark.vcr("llm_rate_limited_then_ok.yaml")
