@@ -280,6 +280,11 @@ class Project:
         except ReplylintError as exc:
             msg = exc.message if exc.message.startswith(outcome.path) else f"{outcome.path}: {exc.message}"
             outcome.errors.append(msg)
+        except Exception as exc:  # a bug must not cost the other files their results
+            log.debug("internal error on %s", outcome.path, exc_info=True)
+            outcome.errors.append(
+                f"{outcome.path}: internal error ({type(exc).__name__}: {exc}); please report it"
+            )
         return outcome
 
     def _units(
@@ -440,8 +445,11 @@ class Project:
                     done[i] = outcome
                     continue
             pending.append(i)
+        # Standard input is read here, never by a worker.
+        pending.sort(key=lambda i: items[i][0] != STDIN)
         parallel = jobs > 1 and len(pending) >= PARALLEL_MIN_FILES and _can_fork()
-        warm = min(len(pending), WARM_UP_FILES) if parallel else len(pending)
+        stdin_first = sum(1 for i in pending if items[i][0] == STDIN)
+        warm = max(stdin_first, min(len(pending), WARM_UP_FILES)) if parallel else len(pending)
         for i in pending[:warm]:
             path, virtual, explicit = items[i]
             outcome = self.check(path, virtual_path=virtual, explicit=explicit)

@@ -10,6 +10,7 @@ GitHub shows them on the pull request's changed lines and in the run summary. An
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import IO
 
 from ..schema import Diagnostic
@@ -26,10 +27,21 @@ def escape_property(value: str) -> str:
     return escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
+def _repo_path(path: str) -> str:
+    """GitHub wants paths from the repository root (the job's working directory)."""
+    p = Path(path)
+    if p.is_absolute():
+        try:
+            return p.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            return path
+    return p.as_posix()
+
+
 def annotation(fr: FileResult, d: Diagnostic) -> str:
     props = {
         "title": f"replylint ({d.rule})",
-        "file": fr.path,
+        "file": _repo_path(fr.path),
         "line": str(d.line),
         "col": str(d.column),
         "endLine": str(d.end_line),

@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -31,9 +31,19 @@ INFORMATION_URI = "https://github.com/replylint/replylint"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
-def artifact_uri(path: str) -> str:
-    """A relative URI reference for a path as shown (POSIX separators, escaped)."""
-    return quote(PurePath(path).as_posix(), safe="/:@!$&'()*+,;=-._~")
+_SAFE = "/:@!$&'()*+,;=-._~"
+
+
+def artifact_location(path: str) -> dict[str, str]:
+    """Where a file is: relative to the checkout root (``%SRCROOT%``, the current
+    directory) when it can be, as GitHub code scanning expects; else a file URI."""
+    p = Path(path)
+    if p.is_absolute():
+        try:
+            p = p.relative_to(Path.cwd())
+        except ValueError:
+            return {"uri": p.as_uri()}
+    return {"uri": quote(PurePath(p).as_posix(), safe=_SAFE), "uriBaseId": "%SRCROOT%"}
 
 
 def _rule_descriptor(rule_id: str, rules: Mapping[str, Rule], seen: Diagnostic) -> dict[str, Any]:
@@ -75,7 +85,7 @@ def _region(fr: FileResult, d: Diagnostic) -> dict[str, Any]:
     return region
 
 
-def _fix(fr: FileResult, d: Diagnostic, uri: str) -> dict[str, Any] | None:
+def _fix(fr: FileResult, d: Diagnostic, where: dict[str, str]) -> dict[str, Any] | None:
     if d.fix is None:
         return None
     start = d.fix.start if d.fix.start is not None else d.start
@@ -84,7 +94,7 @@ def _fix(fr: FileResult, d: Diagnostic, uri: str) -> dict[str, Any] | None:
         "description": {"text": d.fix.title or ("Delete" if not d.fix.replacement else "Replace")},
         "artifactChanges": [
             {
-                "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                "artifactLocation": where,
                 "replacements": [
                     {
                         "deletedRegion": {"charOffset": start, "charLength": end - start},
@@ -108,7 +118,7 @@ def sarif_log(
     descriptors: list[dict[str, Any]] = []
     sarif_results: list[dict[str, Any]] = []
     for fr in results:
-        uri = artifact_uri(fr.path)
+        where = artifact_location(fr.path)
         occurrences: Counter[tuple[str, str]] = Counter()
         for d in fr.result.diagnostics:
             if d.rule not in rule_index:
@@ -118,7 +128,7 @@ def sarif_log(
             occurrences[key] += 1
             location: dict[str, Any] = {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": where,
                     "region": _region(fr, d),
                 }
             }
@@ -135,7 +145,7 @@ def sarif_log(
             }
             if d.policy:
                 result["properties"]["policy"] = d.policy
-            fix = _fix(fr, d, uri)
+            fix = _fix(fr, d, where)
             if fix is not None:
                 result["fixes"] = [fix]
             sarif_results.append(result)

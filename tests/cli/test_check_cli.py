@@ -98,3 +98,35 @@ def test_statistics_count_rules(run: Callable[..., Run], workdir: Path) -> None:
     write(workdir / "b.txt", BAD)
     result = run("check", ".", "--lang", "en", "--select", "external-link", "--statistics")
     assert result.out.split()[:4] == ["2", "external-link", "error", "[*]"]
+
+
+def test_absolute_paths_are_reported_relative_to_the_checkout(run: Callable[..., Run], workdir: Path) -> None:
+    import json
+
+    bad = write(workdir / "sub" / "bad.txt", BAD)
+    sarif = run("check", str(bad), "--lang", "en", "--select", "external-link", "--format", "sarif")
+    location = json.loads(sarif.out)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {"uri": "sub/bad.txt", "uriBaseId": "%SRCROOT%"}
+    github = run("check", str(bad), "--lang", "en", "--select", "external-link", "--format", "github")
+    assert ",file=sub/bad.txt," in github.out
+
+
+def test_standard_input_is_checked_with_the_name_it_stands_for(
+    run: Callable[..., Run], workdir: Path
+) -> None:
+    result = run(
+        "check",
+        "-",
+        "--stdin-filename",
+        "macros/a.j2",
+        "--select",
+        "unfilled-placeholder",
+        "--lang",
+        "en",
+        "--format",
+        "json",
+        stdin="Hi {{ name }}, your number is [insert tracking number].\n",
+    )
+    [record] = result.json()
+    assert record["path"] == "macros/a.j2"
+    assert [d["match"] for d in record["diagnostics"]] == ["[insert tracking number]"]
