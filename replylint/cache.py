@@ -44,13 +44,14 @@ def cache_dir(option: Path | None = None) -> Path:
 
 @cache
 def _source_stamp() -> str:
-    """Sizes and modification times of replylint's own modules: an edited checkout
-    (an editable install) must not reuse results of the code it replaced."""
+    """The contents of replylint's own modules: an edited checkout (an editable
+    install) must not reuse results of the code it replaced, while a fresh install
+    of the same code (a new CI runner) still finds its cache."""
     package = Path(__file__).resolve().parent
     h = hashlib.sha256(__version__.encode())
     for path in sorted(package.rglob("*.py")):
-        st = path.stat()
-        h.update(f"{path.relative_to(package)}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+        h.update(str(path.relative_to(package)).encode() + b"\0")
+        h.update(path.read_bytes())
     return h.hexdigest()
 
 
