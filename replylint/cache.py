@@ -61,7 +61,8 @@ def _files_digest(paths: Iterable[Path]) -> str:
         files = sorted(root.rglob("*")) if root.is_dir() else [root]
         for path in files:
             if path.is_file():
-                h.update(str(path).encode() + b"\0")
+                name = path.relative_to(root) if root.is_dir() else path.name
+                h.update(str(name).encode() + b"\0")
                 h.update(path.read_bytes())
     return h.hexdigest()
 
