@@ -185,7 +185,10 @@ class Linter:
             with self._lock:
                 pack = self._packs.get(lang)
                 if pack is None:
-                    pack = LanguagePack(self.catalogue, lang, list(self.catalogue.rules.values()))
+                    # Structure rules find elements of a reply, not problems; structure.py
+                    # runs them in a pack of their own, only when the structure applies.
+                    rules = [r for r in self.catalogue.rules.values() if r.family != "structure"]
+                    pack = LanguagePack(self.catalogue, lang, rules)
                     self._packs[lang] = pack
         return pack
 

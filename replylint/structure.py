@@ -8,8 +8,8 @@ a defect, a refund…). A proactive review request does not answer a problem.
 Each element is a rule in ``rules/structure/``. Unlike other rules, a structure
 rule's patterns find the *element* (an acknowledgement, a first-person commitment,
 a remedy, a request to choose or confirm) and the rule fires when none is found.
-The patterns are compiled with every other rule into the language's
-:class:`~replylint.matching.LanguagePack` and matched in the same pass.
+The patterns are compiled into a :class:`~replylint.matching.LanguagePack` of their
+own, run only when the structure applies.
 
 A ``missing-*`` diagnostic points at the sentence it is about: the generic phrase
 that stands in for the element when there is one ("Sorry for any inconvenience",
@@ -22,13 +22,15 @@ the kind of problem the buyer named; the sentences are data, in each rule's
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .catalogue import Catalogue, Rule, localised
 from .checks.structure import phrase_spans, resolve_words
 from .errors import RuleFileError
-from .matching import Hit
+from .matching import Hit, LanguagePack
 from .schema import Diagnostic, Fix, Severity, Structure
 from .triage import buyer_signals, find_signals, problem_kinds, risk_of
 
@@ -85,13 +87,33 @@ def suggestion(rule: Rule, lang: str, kinds: tuple[str, ...] | list[str] = ()) -
     return ""
 
 
+_packs: weakref.WeakKeyDictionary[Linter, dict[str, LanguagePack]] = weakref.WeakKeyDictionary()
+_packs_lock = threading.Lock()
+
+
+def structure_pack(linter: Linter, lang: str) -> LanguagePack:
+    """The structure rules of ``linter``'s catalogue compiled for ``lang`` (cached).
+
+    They are kept out of the linter's main pack so that a reply that answers no
+    problem never pays for them."""
+    packs = _packs.get(linter)
+    pack = packs.get(lang) if packs is not None else None
+    if pack is None:
+        with _packs_lock:
+            packs = _packs.setdefault(linter, {})
+            pack = packs.get(lang)
+            if pack is None:
+                rules = [r for r in linter.catalogue.rules.values() if r.family == "structure"]
+                pack = packs[lang] = LanguagePack(linter.catalogue, lang, rules)
+    return pack
+
+
 def element_hits(analysis: Analysis, linter: Linter, rule_id: str) -> list[Hit]:
     """Where the element of structure rule ``rule_id`` is found in the reply."""
-    pack = linter.pack(analysis.lang)
-    found = analysis.memo.get("rule-hits")
+    pack = structure_pack(linter, analysis.lang)
+    found = analysis.memo.get("structure-hits")
     if found is None:
-        found = pack.run(analysis)
-        analysis.memo["rule-hits"] = found
+        found = analysis.memo["structure-hits"] = pack.run(analysis)
     return pack.hits_for(rule_id, analysis, found)
 
 
@@ -100,12 +122,14 @@ def assess_structure(
 ) -> tuple[Structure, list[Diagnostic]]:
     """The Structure record of a reply and its ``missing-*`` diagnostics.
 
-    Elements are reported as found even when the structure does not apply (a
-    proactive message); diagnostics only when it applies, only for the enabled
-    structure rules, and only in languages the rules cover.
+    Elements are only looked for when the structure applies (they are reported
+    false otherwise); diagnostics come only from the enabled structure rules, in
+    languages the rules cover.
     """
     catalogue: Catalogue = analysis.catalogue
     problem = problem_of(analysis)
+    if not problem.applies:
+        return Structure(applies=False), []
     present: dict[str, bool] = {}
     for rule_id, element in ELEMENTS.items():
         rule = catalogue.rules.get(rule_id)
@@ -113,9 +137,7 @@ def assess_structure(
             present[element] = False
             continue
         present[element] = bool(element_hits(analysis, linter, rule_id))
-    structure = Structure(applies=problem.applies, **present)
-    if not problem.applies:
-        return structure, []
+    structure = Structure(applies=True, **present)
     layout = _Layout(analysis)
     diagnostics: list[Diagnostic] = []
     for rule, severity in rules:
@@ -180,38 +202,39 @@ class _Layout:
     def __init__(self, analysis: Analysis) -> None:
         self.analysis = analysis
         text = analysis.text
-        catalogue = analysis.catalogue
-        greetings = {w.lower() for w in _words(catalogue, analysis.lang, "@st_greetings")}
-        closings = {w.lower() for w in _words(catalogue, analysis.lang, "@st_closings")}
-        spans = [self._core(s, e, greetings) for s, e in analysis.sentences.spans]
+        greetings = _words(analysis.catalogue, analysis.lang, "@st_greetings")
+        closings = _words(analysis.catalogue, analysis.lang, "@st_closings")
         body: list[tuple[int, int]] = []
-        for s, e in spans:
+        for s, e in analysis.sentences.spans:
+            s, e = self._core(s, e, greetings)
             words = text[s:e].split()
             if not words:
                 continue
-            lowered = " ".join(words).lower().strip(" ,.!")
-            short = len(words) <= _LAYOUT_WORDS
-            if short and (_starts_with(lowered, greetings) or _starts_with(lowered, closings)):
-                continue
-            if len(words) <= 2 and body:  # a signature
-                continue
+            if len(words) <= _LAYOUT_WORDS:
+                lowered = " ".join(words).lower().strip(" ,.!")
+                if _starts_with(lowered, greetings) or _starts_with(lowered, closings):
+                    continue
+                if len(words) <= 2 and body:  # a signature
+                    continue
             body.append((s, e))
         self.body = body or [(0, len(text.rstrip()))]
 
-    def _core(self, start: int, end: int, greetings: set[str]) -> tuple[int, int]:
+    def _core(self, start: int, end: int, greetings: frozenset[str]) -> tuple[int, int]:
         """The sentence without a leading greeting ("Hi Tom, sorry …" → "sorry …")."""
         text = self.analysis.text
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():
             end -= 1
-        segment = text[start:end]
-        comma = segment.find(",")
-        if 0 < comma <= 40:
-            head = segment[:comma].strip().lower()
-            rest = segment[comma + 1 :]
-            if _starts_with(head, greetings) and len(head.split()) <= 4 and rest.strip():
-                start = start + comma + 1 + (len(rest) - len(rest.lstrip()))
+        comma = text.find(",", start, min(end, start + 41))
+        if comma > start:
+            head = text[start:comma].strip().lower()
+            if _starts_with(head, greetings) and len(head.split()) <= 4:
+                rest = comma + 1
+                while rest < end and text[rest].isspace():
+                    rest += 1
+                if rest < end:
+                    start = rest
         return start, end
 
     def first_body(self) -> tuple[int, int]:
@@ -235,12 +258,13 @@ class _Layout:
         return None
 
 
-def _words(catalogue: Catalogue, lang: str, name: str) -> tuple[str, ...]:
+def _words(catalogue: Catalogue, lang: str, name: str) -> frozenset[str]:
     try:
-        return resolve_words(catalogue, lang, name)
+        return resolve_words(catalogue, lang, name).lowered
     except RuleFileError:  # a language without layout words (no pack) has none
-        return ()
+        return frozenset()
 
 
-def _starts_with(text: str, phrases: set[str]) -> bool:
-    return any(text == p or text.startswith(p + " ") or text.startswith(p + ",") for p in phrases)
+def _starts_with(text: str, phrases: frozenset[str]) -> bool:
+    """``text`` is one of ``phrases`` or begins with one followed by a space or comma."""
+    return text in phrases or any(text[cut] in " ," and text[:cut] in phrases for cut in range(len(text)))
