@@ -19,18 +19,20 @@ from .ratelimit import RateLimiter
 from .service import LintService
 from .settings import Settings
 
+# Every dependency is ``async``: FastAPI runs plain functions in the thread pool,
+# and a thread hop per dependency costs more than the work they do.
 bearer = HTTPBearer(
     auto_error=False,
     description="`Authorization: Bearer KEY`, required when the server has API keys configured.",
 )
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_service(request: Request) -> LintService:
+async def get_service(request: Request) -> LintService:
     service: LintService = request.app.state.service
     return service
 
@@ -64,7 +66,7 @@ Authenticated = Annotated[Client, Depends(authenticate)]
 
 
 async def rate_limit(request: Request, client: Authenticated) -> Client:
-    charge(get_rate_limiter(request), client, 1)
+    charge(request.app.state.rate_limiter, client, 1)
     return client
 
 
@@ -80,7 +82,7 @@ def charge(limiter: RateLimiter, client: Client, cost: int) -> None:
         )
 
 
-def get_rate_limiter(request: Request) -> RateLimiter:
+async def get_rate_limiter(request: Request) -> RateLimiter:
     limiter: RateLimiter = request.app.state.rate_limiter
     return limiter
 
