@@ -27,7 +27,6 @@ import os
 import random
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -129,7 +128,7 @@ async def open_loop(
             on_done()
 
     tasks = [asyncio.create_task(one(i)) for i in range(count)]
-    done, pending = await asyncio.wait(tasks, timeout=count / rate + limit_seconds)
+    _, pending = await asyncio.wait(tasks, timeout=count / rate + limit_seconds)
     for task in pending:
         task.cancel()
     run.elapsed = time.perf_counter() - start
@@ -242,9 +241,8 @@ async def bench(args: argparse.Namespace) -> None:
                 if 1000 in by_n and args.memory_requests in by_n:
                     growth = by_n[args.memory_requests] - by_n[1000]
                     print(f"  growth from 1,000 to {args.memory_requests:,}: {growth:+.1f} MB")
-                print(
-                    f"  latency meanwhile: p50 {pct(run.latencies, 50):.1f} ms, p99 {pct(run.latencies, 99):.1f} ms"
-                )
+                p50, p99 = pct(run.latencies, 50), pct(run.latencies, 99)
+                print(f"  latency meanwhile: p50 {p50:.1f} ms, p99 {p99:.1f} ms")
             print(f"\nload: {os.getloadavg()[0]:.2f} (1-min average) after the run")
     finally:
         proc.send_signal(signal.SIGINT)
