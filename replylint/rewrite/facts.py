@@ -16,6 +16,8 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Literal
 
+from ..nlp import sentence_spans
+from ..schema import Diagnostic
 from .data import locale
 from .layout import parse_layout
 
@@ -103,14 +105,22 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(a < end and start < b for a, b in spans)
 
 
-def extract_facts(text: str, lang: str, *, exclude: list[tuple[int, int]] | None = None) -> list[Fact]:
-    """The facts of ``text``, in order. Spans in ``exclude`` (contact details) hold none."""
+def extract_facts(
+    text: str,
+    lang: str,
+    *,
+    exclude: list[tuple[int, int]] | None = None,
+    exclude_amounts: list[tuple[int, int]] | None = None,
+) -> list[Fact]:
+    """The facts of ``text``, in order. Spans in ``exclude`` (contact details) hold
+    none; spans in ``exclude_amounts`` (a coupon's "10% off") hold no amount."""
     taken: list[tuple[int, int]] = list(exclude or [])
+    no_amounts = list(exclude_amounts or [])
     facts: list[Fact] = []
 
     def add(kind: FactKind, m: re.Match[str], key: str) -> None:
         start, end = m.span()
-        if _overlaps(taken, start, end):
+        if _overlaps(taken, start, end) or (kind == "amount" and _overlaps(no_amounts, start, end)):
             return
         taken.append((start, end))
         facts.append(Fact(kind, m.group(0), key, start, end))
@@ -164,3 +174,21 @@ def missing_facts(facts: list[Fact], new_text: str, lang: str) -> list[Fact]:
             continue
         out.append(fact)
     return out
+
+
+#: Rules whose matches are ways of contact: what they cover is not a fact.
+_CONTACT_RULES = ("contact-info", "off-platform")
+#: Rules whose sentences quote figures of an offer that must go ("10% off").
+_OFFER_RULES = ("promotion", "feedback-request")
+
+
+def draft_facts(text: str, lang: str, diagnostics: list[Diagnostic]) -> list[Fact]:
+    """The facts a rewrite of ``text`` must keep, given the draft's diagnostics: not
+    the contact details, and not the figures of a coupon or a review reward."""
+    contact = [(d.start, d.end) for d in diagnostics if d.rule in _CONTACT_RULES]
+    offers: list[tuple[int, int]] = []
+    spans = sentence_spans(text)
+    for d in diagnostics:
+        if d.rule in _OFFER_RULES:
+            offers.extend((a, b) for a, b in spans if a <= d.start < b or d.start <= a < d.end)
+    return extract_facts(text, lang, exclude=contact, exclude_amounts=offers)

@@ -29,7 +29,8 @@ from ..langdetect import resolve_language
 from ..nlp import sentence_spans
 from ..schema import Change, Diagnostic, InputRecord, ResultRecord, RewriteResponse
 from .data import PROMPT_VERSION, examples, locale, policy_data, render
-from .facts import Fact, extract_facts, missing_facts
+from .facts import Fact, missing_facts
+from .facts import draft_facts as facts_of_draft
 from .llm import ChatClient, LLMSettings, LLMUnavailable, Sleep, clean_answer, load_settings
 from .offline import OfflineRewriter
 from .redaction import Redactor
@@ -86,9 +87,8 @@ def judge(result: ResultRecord, before: ResultRecord, text: str, facts: list[Fac
 
 
 def draft_facts(record: InputRecord, before: ResultRecord) -> list[Fact]:
-    """The facts a rewrite of ``record`` must keep (contact details are not facts)."""
-    contact = [(d.start, d.end) for d in before.diagnostics if d.rule in ("contact-info", "off-platform")]
-    return extract_facts(record.text, before.lang, exclude=contact)
+    """The facts a rewrite of ``record`` must keep (see :func:`.facts.draft_facts`)."""
+    return facts_of_draft(record.text, before.lang, before.diagnostics)
 
 
 def rewrite(

@@ -32,7 +32,7 @@ from ..engine import Linter
 from ..nlp import make_doc, pipeline
 from ..schema import Change, Diagnostic, InputRecord, ResultRecord
 from .data import ItemForm, OfflineData, Rephrase, locale, offline_data
-from .facts import Fact, extract_facts, missing_facts
+from .facts import Fact, draft_facts, extract_facts, missing_facts
 from .layout import parse_layout
 from .text import delete_sentence, insert_sentence, splice
 
@@ -84,8 +84,7 @@ class OfflineRewriter:
         self.record = record.model_copy(update={"lang": before.lang})
         self.before = before
         self.data: OfflineData = offline_data(self.lang)
-        contact = [(d.start, d.end) for d in before.diagnostics if d.rule in _CONTACT_RULES]
-        self.facts: list[Fact] = extract_facts(record.text, self.lang, exclude=contact)
+        self.facts: list[Fact] = draft_facts(record.text, self.lang, before.diagnostics)
         # The draft was linted by the caller (same record, same language): reuse it.
         self._lint_cache: dict[str, ResultRecord | None] = {record.text: before}
         self._kinds: tuple[str, ...] | None = None

@@ -74,3 +74,13 @@ def test_emphasis_is_not_a_figure() -> None:
 
 def test_slots_in_greetings_are_not_names() -> None:
     assert kinds("Hello <NAME>,\n\nThanks for your order.") == []
+
+
+def test_a_coupons_figures_are_not_facts_but_its_order_id_is(linter) -> None:  # type: ignore[no-untyped-def]
+    from replylint.rewrite.facts import draft_facts
+
+    text = "Your order 112-8846120-5518623 is on its way. Use code SAVE10 for 10% off your next order!"
+    result = linter.check_text(text, lang="en")
+    assert any(d.rule == "promotion" for d in result.diagnostics)
+    facts = draft_facts(text, "en", result.diagnostics)
+    assert [f.text for f in facts] == ["112-8846120-5518623"]
