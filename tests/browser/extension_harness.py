@@ -28,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -193,12 +194,17 @@ class ApiServer:
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
                 raise RuntimeError(f"replylint serve exited ({self._proc.returncode}):\n{self.log()}")
-            with (
-                contextlib.suppress(OSError),
-                urllib.request.urlopen(f"{self.url}/readyz", timeout=2) as answer,
-            ):
-                if answer.status == 200:
-                    return
+            try:
+                with urllib.request.urlopen(f"{self.url}/readyz", timeout=2) as answer:
+                    if answer.status == 200:
+                        return
+            except urllib.error.HTTPError as exc:
+                body = exc.read().decode("utf-8", "replace")
+                if "engine-failed" in body:  # a broken rule file: say so now, not after the timeout
+                    self.stop()
+                    raise RuntimeError(f"replylint serve cannot load the engine: {body}") from None
+            except OSError:
+                pass  # not listening yet
             time.sleep(0.3)
         raise RuntimeError(f"replylint serve not ready after {timeout:.0f} s:\n{self.log()}")
 
@@ -217,8 +223,10 @@ class ApiServer:
         self._proc = None
 
     def log(self) -> str:
+        """The server's output without the readiness polls, the end of it."""
         self._log.seek(0)
-        return self._log.read().decode("utf-8", "replace")[-4000:]
+        lines = self._log.read().decode("utf-8", "replace").splitlines()
+        return "\n".join(line for line in lines if "/readyz" not in line)[-4000:]
 
 
 @dataclass

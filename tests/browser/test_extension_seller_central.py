@@ -74,8 +74,9 @@ def marks(page: Any) -> list[dict[str, Any]]:
 def wait_for_rules(page: Any, *rules: str, timeout: float = 15_000) -> list[dict[str, Any]]:
     page.wait_for_function(
         """(rules) => {
+            // The underlines of the latest text: drawn, and no check pending.
             const root = document.querySelector('replylint-root');
-            if (!root) return false;
+            if (!root || !root.shadowRoot.querySelector('[data-role=status][data-fresh=true]')) return false;
             const seen = new Set([...root.shadowRoot.querySelectorAll('.rl-mark:not([hidden])')]
               .map((m) => m.dataset.key.split(':')[0]));
             return rules.every((r) => seen.has(r));
@@ -88,7 +89,7 @@ def wait_for_rules(page: Any, *rules: str, timeout: float = 15_000) -> list[dict
 
 def wait_until_checked(page: Any, timeout: float = 15_000) -> None:
     """The panel's status says the latest text was checked."""
-    page.locator(f"{UI} [data-role=status][data-kind=ok]").wait_for(timeout=timeout)
+    page.locator(f"{UI} [data-role=status][data-kind=ok][data-fresh=true]").wait_for(timeout=timeout)
 
 
 def mark_for(page: Any, rule: str) -> dict[str, Any]:

@@ -394,6 +394,7 @@ function rlCreateController(options) {
     return {
       status,
       result,
+      fresh: checkedText === text && timer === undefined && inflight === null,
       empty: !text.trim(),
       counts,
       checklist,

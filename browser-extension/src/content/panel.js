@@ -33,6 +33,7 @@
  * @typedef {object} PanelState
  * @property {PanelStatus} status
  * @property {ResultRecord | null} result
+ * @property {boolean} fresh the result is for the text in the box, and no check is pending
  * @property {boolean} empty the reply box is empty
  * @property {{error: number, warning: number, info: number}} counts
  * @property {ChecklistItem[]} checklist
@@ -287,7 +288,12 @@ function rlCreatePanel(layer, actions, startOpen) {
         action = rlEl("button", { className: "rl-btn", type: "button", dataset: { action: "retry" }, onclick: () => actions.retry() }, rlT("retry"));
       }
     }
-    return rlEl("div", { className: cls, dataset: { role: "status", kind: s.kind }, role: "status" }, text, action);
+    return rlEl(
+      "div",
+      { className: cls, dataset: { role: "status", kind: s.kind, fresh: String(state.fresh) }, role: "status" },
+      text,
+      action,
+    );
   }
 
   /** @param {PanelState} state */
