@@ -353,9 +353,10 @@ class OfflineRewriter:
         # A trailing clause ("…, but that's not our responsibility.").
         comma = sentence.rfind(",", 0, max(rel_start, 0))
         if comma > 0 and len(sentence[:comma].split()) >= 3:
-            end_punct = sentence.rstrip()[-1:] if sentence.rstrip()[-1:] in ".!?" else ""
+            # Keep the sentence's own ending, with the space French puts before "!".
+            ending = re.search(r"[ \u00a0\u202f]?[.!?…]+$", sentence.rstrip())
             yield Candidate(
-                splice(text, a + comma, b, end_punct or "."),
+                splice(text, a + comma, b, ending.group(0) if ending else "."),
                 Change(kind=kind, rule=d.rule, description=why, before=sentence[comma:], after=""),  # type: ignore[arg-type]
             )
         yield Candidate(
