@@ -450,6 +450,19 @@ class Project:
         parallel = jobs > 1 and len(pending) >= PARALLEL_MIN_FILES and _can_fork()
         stdin_first = sum(1 for i in pending if items[i][0] == STDIN)
         warm = max(stdin_first, min(len(pending), WARM_UP_FILES)) if parallel else len(pending)
+        if parallel:
+            # Warm up on one file of each language the paths name, so that every
+            # language's pipeline and rules are loaded once, before the fork.
+            firsts: dict[str | None, int] = {}
+            for i in pending[stdin_first:]:
+                firsts.setdefault(lang_from_path(items[i][1] or items[i][0]), i)
+            chosen = set(firsts.values())
+            pending = (
+                pending[:stdin_first]
+                + [i for i in pending[stdin_first:] if i in chosen]
+                + [i for i in pending[stdin_first:] if i not in chosen]
+            )
+            warm = max(warm, stdin_first + len(chosen))
         for i in pending[:warm]:
             path, virtual, explicit = items[i]
             outcome = self.check(path, virtual_path=virtual, explicit=explicit)
