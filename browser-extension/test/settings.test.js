@@ -23,9 +23,12 @@ test("the manifest and user-site registration load the same content script files
   for (const file of g.RL_CONTENT_SCRIPTS) assert.ok(fs.existsSync(path.join(ROOT, file)), file);
 });
 
-test("permissions are minimal: storage and scripting, hosts only on request", () => {
+test("permissions are minimal: storage and scripting, Seller Central, other hosts only on request", () => {
   assert.deepEqual([...manifest.permissions].sort(), ["scripting", "storage"]);
-  assert.equal(manifest.host_permissions, undefined);
+  // The same hosts as the content script (no extra install warning): needed to put the
+  // checker back into Seller Central tabs left open across an update.
+  assert.deepEqual(manifest.host_permissions, manifest.content_scripts[0].matches);
+  assert.deepEqual(manifest.optional_host_permissions, ["https://*/*", "http://*/*"]);
   assert.equal(manifest.web_accessible_resources, undefined);
 });
 

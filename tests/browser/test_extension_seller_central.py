@@ -424,6 +424,29 @@ def test_underlines_scrolled_out_of_the_box_are_not_drawn(page: Any, site: Fixtu
         assert mark["rect"]["y"] >= box["y"] - 1 or mark["rect"]["height"] == 0
 
 
+def test_an_update_under_an_open_tab_replaces_the_old_checker_cleanly(
+    page: Any, site: FixtureSite, browser: Browser
+) -> None:
+    """After an install or update the service worker injects the content script into open
+    Seller Central tabs; the second copy takes over from the first without a trace."""
+    open_thread(page, site)
+    page.locator(BOX).click()
+    page.keyboard.type("Visit www.myshop-example.com", delay=2)
+    wait_for_rules(page, "external-link")
+    page.evaluate("() => { document.querySelector('replylint-root').dataset.generation = 'first'; }")
+    browser.worker.evaluate("() => rlInjectIntoOpenTabs()")
+    page.wait_for_function(
+        "() => { const roots = document.querySelectorAll('replylint-root');"
+        " return roots.length === 1 && !roots[0].dataset.generation; }"
+    )
+    page.locator(BOX).click()
+    page.keyboard.press("End")
+    page.keyboard.type(" or email jane.seller@gmail.com", delay=2)
+    wait_for_rules(page, "external-link", "contact-info")
+    assert page.locator(f"{UI} .rl-pill").count() == 1
+    assert page.locator(f"{UI} .rl-panel").count() == 1
+
+
 # -- when the API is down or slow ---------------------------------------------------------------
 
 

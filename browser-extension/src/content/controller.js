@@ -354,6 +354,8 @@ function rlCreateController(options) {
         inflight?.cancel();
         inflight = null;
         clearTimeout(timer);
+        timer = undefined;
+        settle();
       } else {
         schedule();
       }

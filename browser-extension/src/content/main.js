@@ -231,7 +231,7 @@ function rlStartApp() {
   const onFocusIn = (event) => {
     if (!context.enabled) return;
     const target = /** @type {Element} */ (event.composedPath()[0]);
-    let el = target instanceof HTMLElement && target.isContentEditable ? rlEditableRoot(target) : target;
+    const el = target instanceof HTMLElement && target.isContentEditable ? rlEditableRoot(target) : target;
     if (rlIsEditableBox(el)) lastActive = attach(/** @type {HTMLElement} */ (el)) || lastActive;
   };
   /** @param {Event} event */
