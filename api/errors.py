@@ -158,6 +158,9 @@ _HTTP_CODES = {
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError | ValueError):
+        # FastAPI reports a body it cannot decode as a bare 400; it is a JSON error.
+        return error_response(422, "invalid-json", "the request body is not valid UTF-8 JSON")
     code = _HTTP_CODES.get(exc.status_code, "http-error")
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
     if exc.status_code == 404:

@@ -94,7 +94,7 @@ def test_a_chunked_body_over_the_limit_is_refused_while_it_streams(serve: Callab
         (b'{"text": "\\u0000\\u0000binary"}', {"Content-Type": "application/json"}, "invalid-input"),
         (b"text=hello", {"Content-Type": "application/x-www-form-urlencoded"}, "invalid-request"),
         (b'{"text": "hi"}', {"Content-Type": "text/plain"}, "invalid-request"),
-        (b"\xff\xfe\x00garbage", {"Content-Type": "application/json"}, None),
+        (b"\xff\xfe\x00garbage", {"Content-Type": "application/json"}, "invalid-json"),
         (b"[" * 5000 + b"]" * 5000, {"Content-Type": "application/json"}, None),
     ],
 )
