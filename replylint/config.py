@@ -330,16 +330,25 @@ class PathGlob:
     def _regex(self) -> re.Pattern[str]:
         return _glob_regex(self.pattern.strip("/"))
 
-    def matches(self, path: Path) -> bool:
-        rel: PurePath
-        try:
-            rel = path.resolve().relative_to(self.root)
-        except ValueError:
-            rel = PurePath(path.name)
-        rel_posix = rel.as_posix()
-        if "/" in self.pattern.strip("/"):
-            return bool(self._regex.match(rel_posix))
+    @cached_property
+    def _anchored(self) -> bool:
+        return "/" in self.pattern.strip("/")
+
+    def matches(self, path: Path, resolved: Path | None = None) -> bool:
+        """Whether ``path`` matches (``resolved``: the same path, already resolved)."""
+        return self.matches_relative(_relative(resolved or path.resolve(), self.root, path))
+
+    def matches_relative(self, rel: PurePath) -> bool:
+        if self._anchored:
+            return bool(self._regex.match(rel.as_posix()))
         return any(self._regex.match(part) for part in rel.parts)
+
+
+def _relative(resolved: Path, root: Path, path: Path) -> PurePath:
+    try:
+        return resolved.relative_to(root)
+    except ValueError:
+        return PurePath(path.name)
 
 
 _catalogue_cache: dict[tuple[str, ...], Catalogue] = {}
@@ -486,8 +495,9 @@ class Config:
     def ignores_for(self, path: Path) -> frozenset[str]:
         """Rules that ``per-file-ignores`` turn off for ``path``."""
         out: set[str] = set()
+        resolved = path.resolve()
         for glob, names in self._per_file:
-            if glob.matches(path):
+            if glob.matches(path, resolved):
                 out |= names
         return frozenset(out)
 
@@ -502,10 +512,15 @@ class Config:
 
     def is_excluded(self, path: Path) -> bool:
         """Excluded by a glob, or one of the team's rule files (not replies)."""
-        if any(g.matches(path) for g in self._exclude):
-            return True
+        resolved = path.resolve()  # once: a directory walk asks this for every file
+        relative: dict[Path, PurePath] = {}
+        for glob in self._exclude:
+            rel = relative.get(glob.root)
+            if rel is None:
+                rel = relative[glob.root] = _relative(resolved, glob.root, path)
+            if glob.matches_relative(rel):
+                return True
         if self.settings.extra_rules:
-            resolved = path.resolve()
             return any(resolved == p or p in resolved.parents for p in self.extra_rule_paths)
         return False
 

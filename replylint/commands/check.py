@@ -322,11 +322,10 @@ def _report(
     errors: list[str],
     project: Project,
 ) -> None:
-    rules = _rules_of(project)
     if statistics:
         from ..formats.statistics import write_statistics
 
-        summaries = {rid: rule.summary for rid, rule in rules.items()}
+        summaries = {rid: rule.summary for rid, rule in _rules_of(project).items()}
         write_statistics(results, out, summaries, as_json=output_format == "json")
     elif output_format == "json":
         from ..formats.json import write_json
@@ -335,7 +334,7 @@ def _report(
     elif output_format == "sarif":
         from ..formats.sarif import write_sarif
 
-        write_sarif(results, out, rules, errors)
+        write_sarif(results, out, _rules_of(project), errors)
     elif output_format == "github":
         from ..formats.github import write_github
 
