@@ -87,7 +87,7 @@ class Settings(BaseSettings):
 
     # -- limits -------------------------------------------------------------------------
     max_text_chars: int = Field(
-        default=50_000, ge=1, description="Longest text or buyer_message, in characters (413)."
+        default=20_000, ge=1, description="Longest text or buyer_message, in characters (413)."
     )
     max_batch_records: int = Field(default=100, ge=1, description="Most records in one batch (413).")
     max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024, description="Largest request body (413).")

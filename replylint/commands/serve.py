@@ -8,6 +8,7 @@ the same settings; see :mod:`api.settings` and docs/api.md.
 
 from __future__ import annotations
 
+import inspect
 import os
 import secrets
 from pathlib import Path
@@ -137,6 +138,11 @@ def serve(
             "this address can use the API",
             err=True,
         )
+    extra: dict[str, Any] = {}
+    if "timeout_worker_healthcheck" in inspect.signature(uvicorn.Config).parameters:
+        # A worker imports spaCy before it answers uvicorn's first health check;
+        # on a busy machine that takes longer than uvicorn's 5 s default.
+        extra["timeout_worker_healthcheck"] = 120
     uvicorn.run(
         "api.main:create_app",
         factory=True,
@@ -149,4 +155,5 @@ def serve(
         proxy_headers=False,
         timeout_keep_alive=5,
         timeout_graceful_shutdown=10,
+        **extra,
     )
