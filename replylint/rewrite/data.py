@@ -57,6 +57,9 @@ class Locale(_Strict):
     street_number_first: bool = Field(
         default=True, description="'14 Elm Road' (true) or 'Hauptstraße 14' (false)."
     )
+    choice_words: list[str] = Field(
+        default_factory=list, description='Words joining the options of an offer (" or ").'
+    )
     lowercase_after_greeting: bool = Field(
         default=False,
         description='The body starts in lower case after "Liebe Frau Roth," (German letters).',

@@ -530,9 +530,15 @@ class OfflineRewriter:
         if not s.next_step:
             # Options the rewrite itself offered ("a replacement or a refund") call for a
             # choice; an offer the agent wrote, for a confirmation.
-            added_offer = not s.offer or any(
-                self.fill(x) in text for x in [*self._for_kinds(t.offer), *self._for_kinds(t.ownership_offer)]
-            )
+            choice_words = tuple(w.lower() for w in locale(self.lang).choice_words)
+            offered = [
+                sentence
+                for sentence in (
+                    self.fill(x) for x in [*self._for_kinds(t.offer), *self._for_kinds(t.ownership_offer)]
+                )
+                if sentence in text
+            ]
+            added_offer = any(any(w in f" {o.lower()} " for w in choice_words) for o in offered)
             questions = (t.next_step_choice if added_offer else []) + t.next_step_confirm + t.next_step_choice
             plans.append(
                 (

@@ -111,12 +111,10 @@ def insert_sentence(text: str, sentence: str, lang: str, where: str) -> str:
     if where == "start":
         pos = sentences[0][0]
         head = text[: layout.greeting_end].rstrip()
-        if (
-            locale(lang).lowercase_after_greeting
-            and head.endswith(",")
-            and not text[head.__len__() : pos].strip()
-        ):
-            sentence = sentence[:1].lower() + sentence[1:]
+        inline = "\n" not in text[len(head) : pos]
+        if head.endswith(",") and (inline or locale(lang).lowercase_after_greeting):
+            # "Bonjour, je suis désolé…": a letter goes on after the greeting's comma.
+            sentence = _lower_first(sentence)
         following = text[pos:]
         joined = sentence + " "
         out = text[:pos] + joined + following
@@ -133,6 +131,17 @@ def insert_sentence(text: str, sentence: str, lang: str, where: str) -> str:
     if last_char and last_char not in _SENTENCE_END + "\n":
         glue = ". " if last_char.isalnum() else " "
     return text[:pos] + glue + sentence + tail
+
+
+def _lower_first(sentence: str) -> str:
+    first = sentence.split(" ", 1)[0]
+    if first in _ALWAYS_CAPITAL or first[:2] == "I'":
+        return sentence
+    return sentence[:1].lower() + sentence[1:]
+
+
+#: Words written with a capital wherever they stand.
+_ALWAYS_CAPITAL = frozenset({"I", "Sie", "Ihr", "Ihre", "Ihnen", "Ihren", "Ihrer", "Ihrem"})
 
 
 def _into_empty_body(text: str, greeting_end: int, signoff_start: int, sentence: str) -> str:
