@@ -31,7 +31,15 @@ from ..schema import Change, Diagnostic, InputRecord, ResultRecord, RewriteRespo
 from .data import PROMPT_VERSION, examples, locale, policy_data, render
 from .facts import Fact, missing_facts
 from .facts import draft_facts as facts_of_draft
-from .llm import ChatClient, LLMSettings, LLMUnavailable, Sleep, clean_answer, load_settings
+from .llm import (
+    ChatClient,
+    IncompleteAnswer,
+    LLMSettings,
+    LLMUnavailable,
+    Sleep,
+    clean_answer,
+    load_settings,
+)
 from .offline import OfflineRewriter
 from .redaction import Redactor
 
@@ -168,8 +176,12 @@ def _llm_rewrite(
     deadline = chat.clock() + chat.settings.total_timeout
     problems: list[str] = []
     for attempt in range(_LLM_TRIES):
-        answer = chat.complete(messages, deadline=deadline)
-        text, problems, result = _check_answer(answer, record, before, facts, redactor, linter)
+        try:
+            answer = chat.complete(messages, deadline=deadline)
+        except IncompleteAnswer as cut:
+            answer, problems, result, text = cut.content, [cut.reason + "; write a shorter reply"], None, ""
+        else:
+            text, problems, result = _check_answer(answer, record, before, facts, redactor, linter)
         if not problems and result is not None:
             changes = sentence_changes(record.text, text, before.diagnostics)
             log.info("LLM rewrite accepted on try %d", attempt + 1)

@@ -43,6 +43,15 @@ class LLMUnavailable(Exception):
     """The model could not give an answer (after retries); use the offline engine."""
 
 
+class IncompleteAnswer(Exception):
+    """The model answered, but stopped early (too long, filtered): worth one more try."""
+
+    def __init__(self, reason: str, content: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.content = content
+
+
 @dataclass(frozen=True)
 class LLMSettings:
     """Where the model is and how patient to be with it."""
@@ -247,13 +256,21 @@ def _openai_client(base_url: str | None, api_key: str | None, headers: tuple[tup
     )
 
 
+#: Why a model stopped that makes its text unusable as a reply.
+_CUT_OFF = {"length": "the answer was cut off", "content_filter": "the answer was filtered"}
+
+
 def _content(response: Any) -> str:
     try:
-        content = response.choices[0].message.content
+        choice = response.choices[0]
+        content = choice.message.content
     except (AttributeError, IndexError, TypeError):
         raise LLMUnavailable("the answer has no message") from None
     if not isinstance(content, str) or not content.strip():
         raise LLMUnavailable("the answer is empty")
+    reason = _CUT_OFF.get(getattr(choice, "finish_reason", None) or "")
+    if reason:
+        raise IncompleteAnswer(reason, content)
     return content
 
 

@@ -293,3 +293,40 @@ def test_a_model_that_answers_nothing_is_unavailable(sleep: FakeSleep) -> None:
 
 
 Handler = Callable[[Any], Any]
+
+
+def _queue_client(answers: list[tuple[str, str]]) -> tuple[openai.OpenAI, list[dict[str, Any]]]:
+    """A client over a mock transport answering ``(content, finish_reason)`` in turn."""
+    http = _http_module()
+    sent: list[dict[str, Any]] = []
+
+    def handler(request: Any) -> Any:
+        sent.append(json.loads(request.read()))
+        content, finish = answers[len(sent) - 1]
+        body = {
+            "id": f"chatcmpl-{len(sent)}",
+            "object": "chat.completion",
+            "created": 0,
+            "model": "m",
+            "choices": [
+                {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": finish}
+            ],
+        }
+        return http.Response(200, json=body)
+
+    transport = http.MockTransport(handler)
+    return openai.OpenAI(api_key="k", max_retries=0, http_client=http.Client(transport=transport)), sent
+
+
+def test_an_answer_cut_off_gets_one_more_try(linter: Linter, sleep: FakeSleep) -> None:
+    good = (
+        "Hi [[NAME_1]],\n\nI'm so sorry your mug arrived chipped; that's really disappointing. "
+        "I've checked order 112-8846120-5518623 and I can send you a new mug today or refund you in full. "
+        "Which would you prefer?\n\nBest,\n[[NAME_2]]"
+    )
+    client, sent = _queue_client([("Hi [[NAME_1]],\n\nI'm so sorry your mug", "length"), (good, "stop")])
+    response = _rewrite(linter, sleep, client)
+
+    assert response.engine == "llm"
+    assert len(sent) == 2
+    assert "cut off" in sent[1]["messages"][-1]["content"]
