@@ -27,6 +27,7 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Literal
 
 from ..engine import Linter
 from ..nlp import make_doc, pipeline
@@ -57,9 +58,6 @@ _STRUCTURE_RULES = {
     "next_step": "missing-next-step",
 }
 _CONTACT_RULES = frozenset({"contact-info", "off-platform"})
-_SLOT = re.compile(
-    r"\[[^\[\]\n]{1,40}\]|\{\{[^{}\n]{1,40}\}\}|\{[^{}\n]{1,40}\}|<[^<>\n]{1,30}>|X{3,}(?:-X+)*"
-)
 
 
 @dataclass
@@ -332,7 +330,9 @@ class OfflineRewriter:
         except (KeyError, IndexError):
             return entry.replace
 
-    def _deletions(self, text: str, d: Diagnostic, kind: str) -> Iterator[Candidate]:
+    def _deletions(
+        self, text: str, d: Diagnostic, kind: Literal["rephrase", "remove"]
+    ) -> Iterator[Candidate]:
         """The clause around the match, then its sentence."""
         span = self._sentence_of(text, d)
         why = f"Removed wording the {d.rule} rule flags."
@@ -348,7 +348,7 @@ class OfflineRewriter:
         if comma >= 0 and lead_words <= 3 and len(sentence[comma + 1 :].split()) >= 3:
             yield Candidate(
                 splice(text, a, a + comma + 1, "", floor=floor),
-                Change(kind=kind, rule=d.rule, description=why, before=sentence[: comma + 1], after=""),  # type: ignore[arg-type]
+                Change(kind=kind, rule=d.rule, description=why, before=sentence[: comma + 1], after=""),
             )
         # A trailing clause ("…, but that's not our responsibility.").
         comma = sentence.rfind(",", 0, max(rel_start, 0))
@@ -357,7 +357,7 @@ class OfflineRewriter:
             ending = re.search(r"[ \u00a0\u202f]?[.!?…]+$", sentence.rstrip())
             yield Candidate(
                 splice(text, a + comma, b, ending.group(0) if ending else "."),
-                Change(kind=kind, rule=d.rule, description=why, before=sentence[comma:], after=""),  # type: ignore[arg-type]
+                Change(kind=kind, rule=d.rule, description=why, before=sentence[comma:], after=""),
             )
         yield Candidate(
             delete_sentence(text, a, b, floor=floor),
