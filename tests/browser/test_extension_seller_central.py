@@ -582,7 +582,7 @@ def test_underlines_appear_promptly_after_the_last_keystroke(
         "p90_ms": round(p90, 1),
         "max_ms": round(max(samples), 1),
         "api_round_trip_median_ms": statistics.median(checks) if checks else None,
-        "debounce_ms": "60-90 (adaptive: 30 + 1.5 x mean check time, 60..400)",
+        "debounce_ms": "40-65 (adaptive: 20 + mean check time, 40..400)",
     }
     record_property("keystroke_to_underline", report)
     print(f"\nkeystroke → underline: {json.dumps(report)}")

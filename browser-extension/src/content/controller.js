@@ -7,8 +7,9 @@
 //        the edit meanwhile   result: code-point spans → UTF-16 → carried through
 //                             any edit made since → overlay, card, panel, send guard
 //
-// The debounce adapts to the API: 60–90 ms on a local API (20–40 ms a check), up to
-// 400 ms on a slow remote one, so a team server is not asked on every keystroke.
+// The debounce adapts to the API: 40–65 ms on a local API (20–45 ms a check), up to
+// 400 ms on a slow remote one, so a team server is not asked on every keystroke. A
+// newer check cancels the one in flight, so requests never pile up.
 
 
 /**
@@ -24,7 +25,7 @@
  * @property {(type: "check" | "rewrite", record: InputRecord) => {promise: Promise<ApiOutcome<any>>, cancel: () => void}} request
  */
 
-var RL_DEBOUNCE_MIN_MS = 60;
+var RL_DEBOUNCE_MIN_MS = 40;
 var RL_DEBOUNCE_MAX_MS = 400;
 /** A check slower than this shows "API slow". */
 var RL_SLOW_MS = 2500;
@@ -138,7 +139,7 @@ function rlCreateController(options) {
   }
 
   function debounceMs() {
-    return Math.round(Math.min(RL_DEBOUNCE_MAX_MS, Math.max(RL_DEBOUNCE_MIN_MS, 30 + 1.5 * latencyAvg)));
+    return Math.round(Math.min(RL_DEBOUNCE_MAX_MS, Math.max(RL_DEBOUNCE_MIN_MS, 20 + latencyAvg)));
   }
 
   // -- text changes --------------------------------------------------------------------------
