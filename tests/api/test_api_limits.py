@@ -224,3 +224,38 @@ def test_an_engine_that_failed_to_load_makes_readyz_and_v1_503(
     response = client.post("/v1/check", json=BODY)
     assert error_of(response, 503) == "engine-failed"
     assert "rules/policy/x.yaml" in response.json()["error"]["message"]
+
+
+def test_while_the_engine_loads_readyz_is_503_and_requests_wait_for_it(
+    linter: Linter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from api_support import make_settings
+
+    from api.main import create_app
+
+    release = threading.Event()
+    real_warm = linter.warm
+
+    def slow_warm(*args: Any, **kwargs: Any) -> None:
+        assert release.wait(30)
+        real_warm(*args, **kwargs)
+
+    linter.check_text("Where is my parcel? It has not arrived.")  # language detection loaded
+    monkeypatch.setattr(linter, "warm", slow_warm)
+    app = create_app(make_settings(request_timeout=60), linter=linter)
+    with TestClient(app) as client:
+        assert client.get("/healthz").status_code == 200
+        assert error_of(client.get("/readyz"), 503) == "not-ready"
+        answers: list[int] = []
+        waiting = threading.Thread(
+            target=lambda: answers.append(client.post("/v1/check", json=BODY).status_code)
+        )
+        waiting.start()
+        time.sleep(0.3)
+        assert not answers  # held until the engine is ready, not refused
+        release.set()
+        waiting.join(30)
+        assert answers == [200]
+        assert client.get("/readyz").status_code == 200
