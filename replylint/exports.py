@@ -250,7 +250,7 @@ def _load_yaml(text: str) -> Any:
     import yaml
 
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))  # "---" separated
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
@@ -274,7 +274,8 @@ def _load_yaml(text: str) -> Any:
             return node.value  # numbers, booleans: never a macro body
         return None
 
-    return build(root) if root is not None else None
+    built = [build(doc) for doc in documents if doc is not None]
+    return built[0] if len(built) == 1 else built
 
 
 # -- CSV ---------------------------------------------------------------------------------

@@ -157,7 +157,7 @@ _SCANNER = re.compile(
     | (?P<output>\{\{.{0,400}?\}\})
     | (?P<statement>\{%-?\s*(?:"""
     + _STATEMENTS
-    + r""")\b.{0,400}?%\})
+    + r""")\b.{0,4000}?%\})
     | (?P<helpscout>\{%\s*[A-Za-z_][\w.]*(?:\s*,\s*fallback\s*=[^%{}]{0,200})?\s*%\})
     | (?P<other_statement>\{%.{0,400}?%\})
     | (?P<html_comment><!--.{0,20000}?-->)

@@ -169,3 +169,11 @@ def test_a_json_file_without_macros_is_skipped_with_a_warning(run: Callable[...,
     assert "no macros found" in result.err
     walked = run("check", ".")  # a directory walk skips package.json and non-exports silently
     assert walked.code == 0 and "no macros" not in walked.err
+
+
+def test_multi_document_yaml_is_read_document_by_document() -> None:
+    text = "name: A\nbody: First reply.\n---\nname: B\nbody: Second reply.\n"
+    assert [(m.name, m.text) for m in read_export(text, "yaml")] == [
+        ("A", "First reply."),
+        ("B", "Second reply."),
+    ]

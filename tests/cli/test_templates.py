@@ -191,3 +191,12 @@ def test_policy_rules_still_read_the_prose_around_slots(run: Callable[..., Run],
     write(workdir / "a.liquid", "Hi {{ customer.first_name }}, write to us at help@shop-example.com today.\n")
     result = run("check", "a.liquid", "--lang", "en", "--select", "contact-info", "--format", "json")
     assert rules_fired(result) == [("a.liquid", "contact-info")]
+
+
+def test_a_long_liquid_block_is_one_control_slot() -> None:
+    block = (
+        "{%- liquid\n" + "".join(f"  assign x{i} = order.line_items[{i}].title\n" for i in range(60)) + "-%}"
+    )
+    text = block + "Thanks for your order!"
+    [slot] = find_slots(text)
+    assert (slot.kind, text[slot.end :]) == ("control", "Thanks for your order!")
