@@ -196,6 +196,10 @@ class LanguagePack:
         # rule id → section → [(entry index, requires idx, excludes idx)]
         self.by_rule: dict[str, dict[str, list[tuple[int, list[int], list[int]]]]] = {}
         self.rules = {rule.id: rule for rule in rules}
+        # A rule often shares one helper list among many patterns (YAML anchors: the
+        # same `excludes` under every refusal); each distinct pattern is compiled and
+        # matched once.
+        self._seen: dict[tuple[str, str], int] = {}
 
         for rule in rules:
             if lang not in rule.languages and not rule.patterns.get("all"):
@@ -224,7 +228,10 @@ class LanguagePack:
             self.by_rule[rule.id] = sections
 
     def _add(self, catalogue: Catalogue, rule: Rule, section: str, spec: PatternSpec, where: str) -> int:
-        n = len(self.entries)
+        key = (rule.id, spec.model_dump_json())
+        if key in self._seen:
+            return self._seen[key]
+        n = self._seen[key] = len(self.entries)
         self.entries.append(_Entry(spec, rule.id, section))
 
         def lookup(name: str) -> list[str]:
