@@ -130,6 +130,8 @@ class SlotVocabulary:
         )
 
     def names_slot(self, content: str) -> bool:
+        if " ".join(content.lower().split()) in self.words:  # "[Mr/Mrs]", "[his/her]"
+            return True
         words = [w.lower() for w in _WORD.findall(content)]
         if not words:
             return False
