@@ -9,11 +9,19 @@ test("equal texts have no edit", () => {
 });
 
 test("typing at the end is an insertion there", () => {
-  assert.deepEqual(plain(rlEditBetween("Contact the carrier", "Contact the carrier.")), { start: 19, removed: 0, inserted: 1 });
+  assert.deepEqual(plain(rlEditBetween("Contact the carrier", "Contact the carrier.")), {
+    start: 19,
+    removed: 0,
+    inserted: 1,
+  });
 });
 
 test("replacing a word is one edit over that word", () => {
-  assert.deepEqual(plain(rlEditBetween("visit www.shop.com today", "visit today")), { start: 6, removed: 13, inserted: 0 });
+  assert.deepEqual(plain(rlEditBetween("visit www.shop.com today", "visit today")), {
+    start: 6,
+    removed: 13,
+    inserted: 0,
+  });
 });
 
 test("an edit never splits an emoji", () => {
@@ -58,6 +66,7 @@ test("spans the edit does not touch keep their text (property)", () => {
     const s = Math.floor(next() * before.length);
     const e = s + Math.floor(next() * (before.length - s + 1));
     const moved = rlShiftSpan({ start: s, end: e }, edit);
-    if (moved) assert.equal(after.slice(moved.start, moved.end), before.slice(s, e), JSON.stringify({ before, after, s, e }));
+    if (moved)
+      assert.equal(after.slice(moved.start, moved.end), before.slice(s, e), JSON.stringify({ before, after, s, e }));
   }
 });

@@ -7,13 +7,24 @@ const { load, ROOT, plain } = require("./load.js");
 const g = load("src/shared/offsets.js", "src/shared/settings.js");
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "manifest.json"), "utf8"));
 
-
 test("the manifest injects the content script on every Seller Central host, and only there", () => {
   const [entry] = manifest.content_scripts;
-  assert.deepEqual(entry.matches, plain(g.RL_SELLER_CENTRAL_HOSTS).map((h) => `https://${h}/*`));
-  for (const host of ["sellercentral.amazon.com", "sellercentral.amazon.co.uk", "sellercentral.amazon.de",
-    "sellercentral.amazon.fr", "sellercentral.amazon.es", "sellercentral.amazon.it", "sellercentral.amazon.ca",
-    "sellercentral.amazon.com.mx", "sellercentral.amazon.co.jp", "sellercentral-europe.amazon.com"]) {
+  assert.deepEqual(
+    entry.matches,
+    plain(g.RL_SELLER_CENTRAL_HOSTS).map((h) => `https://${h}/*`),
+  );
+  for (const host of [
+    "sellercentral.amazon.com",
+    "sellercentral.amazon.co.uk",
+    "sellercentral.amazon.de",
+    "sellercentral.amazon.fr",
+    "sellercentral.amazon.es",
+    "sellercentral.amazon.it",
+    "sellercentral.amazon.ca",
+    "sellercentral.amazon.com.mx",
+    "sellercentral.amazon.co.jp",
+    "sellercentral-europe.amazon.com",
+  ]) {
     assert.ok(entry.matches.includes(`https://${host}/*`), host);
   }
 });
@@ -35,7 +46,9 @@ test("permissions are minimal: storage and scripting, Seller Central, other host
 test("an API address is normalised and checked", () => {
   assert.deepEqual(plain(g.rlNormaliseApiUrl("http://127.0.0.1:8000/")), { url: "http://127.0.0.1:8000" });
   assert.deepEqual(plain(g.rlNormaliseApiUrl(" localhost:8000 ")), { url: "http://localhost:8000" });
-  assert.deepEqual(plain(g.rlNormaliseApiUrl("https://lint.example.com/replylint/")), { url: "https://lint.example.com/replylint" });
+  assert.deepEqual(plain(g.rlNormaliseApiUrl("https://lint.example.com/replylint/")), {
+    url: "https://lint.example.com/replylint",
+  });
   assert.deepEqual(plain(g.rlNormaliseApiUrl("")), { error: "empty" });
   assert.deepEqual(plain(g.rlNormaliseApiUrl("ftp://x.example.com")), { error: "scheme" });
   assert.deepEqual(plain(g.rlNormaliseApiUrl("https://user:pw@x.example.com")), { error: "credentials" });
@@ -66,8 +79,17 @@ test("match patterns match like Chrome's", () => {
 
 test("Seller Central is on and Amazon by default, on every marketplace domain", () => {
   const settings = g.rlDefaultSettings();
-  for (const href of ["https://sellercentral.amazon.com/messaging/inbox", "https://sellercentral.amazon.de/messaging", "https://sellercentral-europe.amazon.com/x"]) {
-    assert.deepEqual(plain(g.rlSiteContext(settings, href)), { enabled: true, siteId: "amazon-seller-central", marketplace: "amazon", lang: "auto" });
+  for (const href of [
+    "https://sellercentral.amazon.com/messaging/inbox",
+    "https://sellercentral.amazon.de/messaging",
+    "https://sellercentral-europe.amazon.com/x",
+  ]) {
+    assert.deepEqual(plain(g.rlSiteContext(settings, href)), {
+      enabled: true,
+      siteId: "amazon-seller-central",
+      marketplace: "amazon",
+      lang: "auto",
+    });
   }
 });
 
@@ -94,10 +116,18 @@ test("a user site gets its own marketplace, else the site's, else the global cho
 });
 
 test("corrupt or foreign storage falls back to defaults, field by field", () => {
-  const settings = g.rlSanitiseSettings({ apiUrl: "javascript:alert(1)", marketplace: "mars", lang: 7, sites: "x", panelOpen: "yes" });
+  const settings = g.rlSanitiseSettings({
+    apiUrl: "javascript:alert(1)",
+    marketplace: "mars",
+    lang: 7,
+    sites: "x",
+    panelOpen: "yes",
+  });
   assert.deepEqual(plain(settings), plain(g.rlDefaultSettings()));
   assert.deepEqual(plain(g.rlSanitiseSettings(null)), plain(g.rlDefaultSettings()));
-  const dup = g.rlSanitiseSettings({ sites: [{ pattern: "a.example.com" }, { pattern: "https://a.example.com/x" }, { pattern: 5 }] });
+  const dup = g.rlSanitiseSettings({
+    sites: [{ pattern: "a.example.com" }, { pattern: "https://a.example.com/x" }, { pattern: 5 }],
+  });
   assert.equal(dup.sites.length, 2);
 });
 
@@ -108,7 +138,11 @@ test("the record sent holds the reply, the buyer message, marketplace and langua
   assert.equal(record.text, "Hi \ufffd there");
   assert.equal(record.buyer_message, "Where is my parcel?");
   assert.equal(record.lang, "auto");
-  assert.deepEqual(Object.keys(plain(g.rlBuildRecord({ ...context, lang: "fr" }, "Bonjour", ""))).sort(), ["lang", "marketplace", "text"]);
+  assert.deepEqual(Object.keys(plain(g.rlBuildRecord({ ...context, lang: "fr" }, "Bonjour", ""))).sort(), [
+    "lang",
+    "marketplace",
+    "text",
+  ]);
   const long = "x".repeat(g.RL_MAX_BUYER_MESSAGE + 50) + "END";
   assert.ok(g.rlBuildRecord(context, "a", long).buyer_message.endsWith("END"));
 });

@@ -4,7 +4,11 @@ const { load, rng, plain } = require("./load.js");
 
 const { rlWordDiff } = load("src/shared/textdiff.js");
 
-const side = (parts, op) => parts.filter((p) => p.op === "equal" || p.op === op).map((p) => p.text).join("");
+const side = (parts, op) =>
+  parts
+    .filter((p) => p.op === "equal" || p.op === op)
+    .map((p) => p.text)
+    .join("");
 
 test("a changed word shows as one deletion and one insertion", () => {
   const parts = rlWordDiff("Please contact the carrier today.", "I have contacted the carrier today.");
@@ -16,7 +20,9 @@ test("a changed word shows as one deletion and one insertion", () => {
 });
 
 test("a removed sentence is a single deletion", () => {
-  const changes = plain(rlWordDiff("Sorry. Email me at bob@example.com. Thanks", "Sorry. Thanks")).filter((p) => p.op !== "equal");
+  const changes = plain(rlWordDiff("Sorry. Email me at bob@example.com. Thanks", "Sorry. Thanks")).filter(
+    (p) => p.op !== "equal",
+  );
   assert.equal(changes.length, 1);
   assert.equal(changes[0].op, "delete");
   assert.equal(changes[0].text.trim(), "Email me at bob@example.com.");
@@ -29,7 +35,8 @@ test("identical texts are one equal part", () => {
 test("the parts rebuild both texts exactly (property)", () => {
   const next = rng(5);
   const words = ["the", "carrier", "refund", "😀", "Zoë", ",", ".", " ", "  ", "\n", "replacement", "I", "will"];
-  const sentence = () => Array.from({ length: Math.floor(next() * 14) }, () => words[Math.floor(next() * words.length)]).join("");
+  const sentence = () =>
+    Array.from({ length: Math.floor(next() * 14) }, () => words[Math.floor(next() * words.length)]).join("");
   for (let round = 0; round < 300; round++) {
     const a = sentence();
     const b = next() < 0.3 ? a : sentence();

@@ -91,7 +91,7 @@ console.log(JSON.stringify(cases.map((c) => {
 def _npm_tools() -> Path:
     """browser-extension/node_modules with the pinned dev tools (npm ci on first use)."""
     modules = EXTENSION / "node_modules"
-    if not (modules / "typescript").is_dir() or not (modules / "json-schema-to-typescript").is_dir():
+    if not all((modules / tool).is_dir() for tool in ("typescript", "json-schema-to-typescript", "prettier")):
         npm = shutil.which("npm")
         if not npm:
             missing("npm is not installed (the type check needs the pinned TypeScript)")
@@ -130,6 +130,18 @@ def test_the_extension_type_checks_against_the_schema_types() -> None:
         timeout=NODE_TIMEOUT,
     )
     assert run.returncode == 0, run.stdout[-4000:]
+
+
+def test_the_javascript_follows_the_house_style() -> None:
+    modules = _npm_tools()
+    run = subprocess.run(
+        [node(), str(modules / "prettier" / "bin" / "prettier.cjs"), "--check", "."],
+        cwd=EXTENSION,
+        capture_output=True,
+        text=True,
+        timeout=NODE_TIMEOUT,
+    )
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:] + "\nrun `npm run format`"
 
 
 # -- the store package -------------------------------------------------------------------------

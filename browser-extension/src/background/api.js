@@ -5,7 +5,6 @@
 // ApiError with a code the interface explains ("API unreachable", "key refused" …),
 // never an exception that would leave a reply box waiting.
 
-
 /** Deadlines in milliseconds: a check is interactive; a rewrite may call an LLM. */
 var RL_TIMEOUTS = Object.freeze({ check: 8_000, rewrite: 60_000, health: 5_000 });
 

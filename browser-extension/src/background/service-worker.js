@@ -7,7 +7,6 @@
 
 importScripts("../shared/offsets.js", "../shared/settings.js", "api.js");
 
-
 var RL_USER_SCRIPTS_ID = "replylint-user-sites";
 var RL_PORT_NAME = "replylint";
 

@@ -1,7 +1,6 @@
 // @ts-check
 // The card shown over an underline: what is wrong, the policy it breaks, and the fix.
 
-
 /**
  * @typedef {object} CardItem
  * @property {string} key
@@ -142,7 +141,8 @@ function rlCreateCard(layer, actions) {
       const width = card.offsetWidth;
       const height = card.offsetHeight;
       const below = anchor.bottom + 6;
-      const top = below + height > window.innerHeight - 4 && anchor.top - height - 6 > 4 ? anchor.top - height - 6 : below;
+      const top =
+        below + height > window.innerHeight - 4 && anchor.top - height - 6 > 4 ? anchor.top - height - 6 : below;
       const left = Math.max(4, Math.min(anchor.left, window.innerWidth - width - 4));
       card.style.left = `${left}px`;
       card.style.top = `${Math.max(4, top)}px`;

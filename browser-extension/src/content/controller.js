@@ -11,7 +11,6 @@
 // 400 ms on a slow remote one, so a team server is not asked on every keystroke. A
 // newer check cancels the one in flight, so requests never pile up.
 
-
 /**
  * @typedef {object} Finding
  * @property {string} key
@@ -313,7 +312,10 @@ function rlCreateController(options) {
     const scoreBefore = result && checkedText === current ? result.score : undefined;
     rewriteView = { phase: "loading", scoreBefore };
     refresh();
-    const request = client.request("rewrite", rlBuildRecord(options.context(), current, rlFindBuyerMessage(field.element)));
+    const request = client.request(
+      "rewrite",
+      rlBuildRecord(options.context(), current, rlFindBuyerMessage(field.element)),
+    );
     rewriteRequest = request;
     request.promise.then((outcome) => {
       if (destroyed || rewriteRequest !== request) return;
@@ -393,7 +395,12 @@ function rlCreateController(options) {
     const underlined = new Set(visibleFindings().map((f) => f.key));
     const others = live
       .filter((f) => !underlined.has(f.key) && f.diagnostic.family !== "structure")
-      .map((f) => ({ key: f.key, message: f.diagnostic.message, severity: f.diagnostic.severity, rule: f.diagnostic.rule }));
+      .map((f) => ({
+        key: f.key,
+        message: f.diagnostic.message,
+        severity: f.diagnostic.severity,
+        rule: f.diagnostic.rule,
+      }));
     return {
       status,
       result,
@@ -527,7 +534,9 @@ function rlCreateController(options) {
       if (pending) return { state: "pending", errors: [] };
       if (status.kind === "error" && current !== checkedText) return { state: "unknown", errors: [] };
       if (!result) return { state: "unknown", errors: [] };
-      return errors.length ? { state: "errors", errors: errors.map((f) => f.diagnostic) } : { state: "clean", errors: [] };
+      return errors.length
+        ? { state: "errors", errors: errors.map((f) => f.diagnostic) }
+        : { state: "clean", errors: [] };
     },
     /** Waits for the check of the current text (sent now if still debounced). */
     settle() {

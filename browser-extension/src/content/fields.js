@@ -75,7 +75,9 @@ function rlInsertText(element, text, fallback) {
   }
   if (!done) {
     fallback();
-    element.dispatchEvent(new InputEvent("input", { bubbles: true, composed: true, inputType: "insertReplacementText" }));
+    element.dispatchEvent(
+      new InputEvent("input", { bubbles: true, composed: true, inputType: "insertReplacementText" }),
+    );
   }
   return true;
 }
@@ -184,7 +186,11 @@ function rlLineRects(range) {
   for (const r of Array.from(range.getClientRects())) {
     if (r.width < 0.5 || r.height < 0.5) continue;
     const same = out.find(
-      (o) => Math.abs(o.top - r.top) < 1 && Math.abs(o.height - r.height) < 1 && r.left <= o.right + 0.5 && r.right >= o.left - 0.5,
+      (o) =>
+        Math.abs(o.top - r.top) < 1 &&
+        Math.abs(o.height - r.height) < 1 &&
+        r.left <= o.right + 0.5 &&
+        r.right >= o.left - 0.5,
     );
     if (same) {
       const left = Math.min(same.left, r.left);
@@ -199,9 +205,37 @@ function rlLineRects(range) {
 
 /** Elements that start a new line of text in an editor. */
 var RL_BLOCK_TAGS = new Set([
-  "ADDRESS", "ARTICLE", "ASIDE", "BLOCKQUOTE", "DD", "DIV", "DL", "DT", "FIELDSET", "FIGCAPTION", "FIGURE",
-  "FOOTER", "FORM", "H1", "H2", "H3", "H4", "H5", "H6", "HEADER", "HR", "LI", "MAIN", "NAV", "OL", "P", "PRE",
-  "SECTION", "TABLE", "TR", "UL",
+  "ADDRESS",
+  "ARTICLE",
+  "ASIDE",
+  "BLOCKQUOTE",
+  "DD",
+  "DIV",
+  "DL",
+  "DT",
+  "FIELDSET",
+  "FIGCAPTION",
+  "FIGURE",
+  "FOOTER",
+  "FORM",
+  "H1",
+  "H2",
+  "H3",
+  "H4",
+  "H5",
+  "H6",
+  "HEADER",
+  "HR",
+  "LI",
+  "MAIN",
+  "NAV",
+  "OL",
+  "P",
+  "PRE",
+  "SECTION",
+  "TABLE",
+  "TR",
+  "UL",
 ]);
 
 /**
@@ -236,7 +270,13 @@ function rlEditableText(root) {
           text += "\n";
           continue;
         }
-        if (tag === "SCRIPT" || tag === "STYLE" || tag === "TEMPLATE" || el.hidden || el.getAttribute("contenteditable") === "false") {
+        if (
+          tag === "SCRIPT" ||
+          tag === "STYLE" ||
+          tag === "TEMPLATE" ||
+          el.hidden ||
+          el.getAttribute("contenteditable") === "false"
+        ) {
           continue;
         }
         const block = RL_BLOCK_TAGS.has(tag);
@@ -350,7 +390,8 @@ function rlEditableField(root) {
     },
     caret() {
       const selection = root.ownerDocument.getSelection();
-      if (!selection || !selection.isCollapsed || !selection.focusNode || !root.contains(selection.focusNode)) return null;
+      if (!selection || !selection.isCollapsed || !selection.focusNode || !root.contains(selection.focusNode))
+        return null;
       const { segments } = current();
       const seg = segments.find((s) => s.node === selection.focusNode);
       return seg ? seg.start + selection.focusOffset : null;

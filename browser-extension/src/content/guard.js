@@ -6,7 +6,6 @@
 // The guard never blocks for long and never blocks on its own failure: when the
 // API is down, or answers too late, the reply goes as the agent asked.
 
-
 /**
  * @typedef {object} SendVerdict
  * @property {"clean" | "errors" | "pending" | "unknown"} state

@@ -7,7 +7,10 @@
  * @returns {string}
  */
 function rlT(key, substitutions) {
-  const subs = substitutions === undefined ? undefined : (Array.isArray(substitutions) ? substitutions : [substitutions]).map(String);
+  const subs =
+    substitutions === undefined
+      ? undefined
+      : (Array.isArray(substitutions) ? substitutions : [substitutions]).map(String);
   try {
     return chrome.i18n.getMessage(key, subs) || key;
   } catch {

@@ -3,7 +3,6 @@
 // are reply boxes (now, later, inside shadow roots), and the page-wide listeners
 // (scroll, resize, pointer, send) shared by every box.
 
-
 /**
  * Requests to the service worker over one port, opened on demand: the worker may be
  * stopped by the browser when idle, and a request in flight then is sent again once.

@@ -80,9 +80,11 @@ function rlCreateOverlay(layer, field) {
       clip.style.width = `${visible.width}px`;
       clip.style.height = `${visible.height}px`;
       for (const mark of marks) {
-        const rects = field.rects(mark.start, mark.end).filter(
-          (r) => r.right > visible.left && r.left < visible.right && r.bottom > visible.top && r.top < visible.bottom,
-        );
+        const rects = field
+          .rects(mark.start, mark.end)
+          .filter(
+            (r) => r.right > visible.left && r.left < visible.right && r.bottom > visible.top && r.top < visible.bottom,
+          );
         placed.push({ mark, rects });
         for (const r of rects) {
           const el = pool[used] || clip.appendChild(document.createElement("div"));

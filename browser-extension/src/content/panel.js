@@ -3,7 +3,6 @@
 // compliance, score, the Acknowledge / Own / Offer / Verify checklist, the buyer
 // message's triage, other findings, the Rewrite button and the connection status.
 
-
 /**
  * @typedef {object} PanelStatus
  * @property {"idle" | "checking" | "ok" | "slow" | "error" | "too-long"} kind
@@ -148,7 +147,10 @@ function rlCreatePanel(layer, actions, startOpen) {
       }
     }
     pill.classList.add(cls);
-    pill.classList.toggle("rl-busy", Boolean(state && (state.status.kind === "checking" || state.status.kind === "slow")));
+    pill.classList.toggle(
+      "rl-busy",
+      Boolean(state && (state.status.kind === "checking" || state.status.kind === "slow")),
+    );
     pill.textContent = text;
     pill.title = title;
     pill.dataset.state = cls.replace("rl-state-", "");
@@ -161,7 +163,11 @@ function rlCreatePanel(layer, actions, startOpen) {
     if (!result || state.empty) {
       badge = rlEl("span", { className: "rl-badge rl-unknown", dataset: { role: "badge" } }, rlT("badgeWaiting"));
     } else if (result.compliant) {
-      badge = rlEl("span", { className: "rl-badge", dataset: { role: "badge", compliant: "true" } }, rlT("badgeCompliant"));
+      badge = rlEl(
+        "span",
+        { className: "rl-badge", dataset: { role: "badge", compliant: "true" } },
+        rlT("badgeCompliant"),
+      );
     } else {
       const market = RL_MARKETPLACE_NAMES[result.marketplace] || "";
       badge = rlEl(
@@ -172,14 +178,29 @@ function rlCreatePanel(layer, actions, startOpen) {
     }
     const score =
       result && !state.empty
-        ? rlEl("span", { className: "rl-score", dataset: { role: "score" }, title: rlT("scoreTitle") }, String(result.score), rlEl("small", {}, "/100"))
+        ? rlEl(
+            "span",
+            { className: "rl-score", dataset: { role: "score" }, title: rlT("scoreTitle") },
+            String(result.score),
+            rlEl("small", {}, "/100"),
+          )
         : rlEl("span", { className: "rl-score" });
     return rlEl(
       "div",
       { className: "rl-panel-head" },
       badge,
       score,
-      rlEl("button", { className: "rl-close", type: "button", title: rlT("collapse"), "aria-label": rlT("collapse"), onclick: () => pill.click() }, "×"),
+      rlEl(
+        "button",
+        {
+          className: "rl-close",
+          type: "button",
+          title: rlT("collapse"),
+          "aria-label": rlT("collapse"),
+          onclick: () => pill.click(),
+        },
+        "×",
+      ),
     );
   }
 
@@ -210,7 +231,11 @@ function rlCreatePanel(layer, actions, startOpen) {
           !item.present && item.fixKey
             ? rlEl(
                 "button",
-                { type: "button", title: rlT("checklistAddTitle"), onclick: () => item.fixKey && actions.applyFix(item.fixKey) },
+                {
+                  type: "button",
+                  title: rlT("checklistAddTitle"),
+                  onclick: () => item.fixKey && actions.applyFix(item.fixKey),
+                },
                 rlT("checklistAdd"),
               )
             : null,
@@ -254,15 +279,34 @@ function rlCreatePanel(layer, actions, startOpen) {
     const counts = rlEl(
       "div",
       { className: "rl-counts", dataset: { role: "counts" } },
-      rlEl("span", { className: "rl-sev-error rl-head" }, rlEl("span", { className: "rl-dot" }), rlT("countErrors", error)),
-      rlEl("span", { className: "rl-sev-warning rl-head" }, rlEl("span", { className: "rl-dot" }), rlT("countWarnings", warning)),
-      info ? rlEl("span", { className: "rl-sev-info rl-head" }, rlEl("span", { className: "rl-dot" }), rlT("countInfo", info)) : null,
+      rlEl(
+        "span",
+        { className: "rl-sev-error rl-head" },
+        rlEl("span", { className: "rl-dot" }),
+        rlT("countErrors", error),
+      ),
+      rlEl(
+        "span",
+        { className: "rl-sev-warning rl-head" },
+        rlEl("span", { className: "rl-dot" }),
+        rlT("countWarnings", warning),
+      ),
+      info
+        ? rlEl(
+            "span",
+            { className: "rl-sev-info rl-head" },
+            rlEl("span", { className: "rl-dot" }),
+            rlT("countInfo", info),
+          )
+        : null,
     );
     const others = state.others.length
       ? rlEl(
           "ul",
           { className: "rl-others" },
-          ...state.others.slice(0, 5).map((o) => rlEl("li", { className: `rl-sev-${o.severity}`, title: o.rule }, o.message)),
+          ...state.others
+            .slice(0, 5)
+            .map((o) => rlEl("li", { className: `rl-sev-${o.severity}`, title: o.rule }, o.message)),
         )
       : null;
     return rlEl("div", { className: "rl-section" }, counts, others);
@@ -283,9 +327,17 @@ function rlCreatePanel(layer, actions, startOpen) {
       cls += " rl-status-error";
       text = rlErrorText(s.error);
       if (s.error.code === "unauthorized" || s.error.code === "not-configured") {
-        action = rlEl("button", { className: "rl-btn", type: "button", onclick: () => actions.openOptions() }, rlT("openOptions"));
+        action = rlEl(
+          "button",
+          { className: "rl-btn", type: "button", onclick: () => actions.openOptions() },
+          rlT("openOptions"),
+        );
       } else {
-        action = rlEl("button", { className: "rl-btn", type: "button", dataset: { action: "retry" }, onclick: () => actions.retry() }, rlT("retry"));
+        action = rlEl(
+          "button",
+          { className: "rl-btn", type: "button", dataset: { action: "retry" }, onclick: () => actions.retry() },
+          rlT("retry"),
+        );
       }
     }
     return rlEl(
@@ -301,14 +353,30 @@ function rlCreatePanel(layer, actions, startOpen) {
     const view = state.rewrite;
     if (!view) return null;
     if (view.phase === "loading") {
-      return rlEl("div", { className: "rl-section", dataset: { role: "rewrite", phase: "loading" } }, rlEl("div", { className: "rl-note" }, rlT("rewriteLoading")));
+      return rlEl(
+        "div",
+        { className: "rl-section", dataset: { role: "rewrite", phase: "loading" } },
+        rlEl("div", { className: "rl-note" }, rlT("rewriteLoading")),
+      );
     }
     if (view.phase === "error") {
       return rlEl(
         "div",
         { className: "rl-section", dataset: { role: "rewrite", phase: "error" } },
-        rlEl("div", { className: "rl-status rl-status-error" }, view.error ? rlErrorText(view.error) : rlT("error_server")),
-        rlEl("div", { className: "rl-actions" }, rlEl("button", { className: "rl-btn", type: "button", onclick: () => actions.discardRewrite() }, rlT("close"))),
+        rlEl(
+          "div",
+          { className: "rl-status rl-status-error" },
+          view.error ? rlErrorText(view.error) : rlT("error_server"),
+        ),
+        rlEl(
+          "div",
+          { className: "rl-actions" },
+          rlEl(
+            "button",
+            { className: "rl-btn", type: "button", onclick: () => actions.discardRewrite() },
+            rlT("close"),
+          ),
+        ),
       );
     }
     const response = /** @type {RewriteResponse} */ (view.response);
@@ -330,9 +398,13 @@ function rlCreatePanel(layer, actions, startOpen) {
         rlT("rewriteTitle", [String(view.scoreBefore ?? "–"), String(response.result.score)]),
       ),
       unchanged ? rlEl("div", { className: "rl-note" }, rlT("rewriteNothing")) : diff,
-      changes.length ? rlEl("ul", { className: "rl-changes" }, ...changes.slice(0, 6).map((c) => rlEl("li", {}, c.description))) : null,
+      changes.length
+        ? rlEl("ul", { className: "rl-changes" }, ...changes.slice(0, 6).map((c) => rlEl("li", {}, c.description)))
+        : null,
       // Why the proposal looks as it does (the model timed out, nothing beat the draft …).
-      ...(response.notes || []).slice(0, 3).map((note) => rlEl("div", { className: "rl-note", dataset: { role: "rewrite-note" } }, note)),
+      ...(response.notes || [])
+        .slice(0, 3)
+        .map((note) => rlEl("div", { className: "rl-note", dataset: { role: "rewrite-note" } }, note)),
       view.stale ? rlEl("div", { className: "rl-status rl-status-error" }, rlT("rewriteStale")) : null,
       rlEl(
         "div",
@@ -348,7 +420,16 @@ function rlCreatePanel(layer, actions, startOpen) {
           },
           rlT("rewriteAccept"),
         ),
-        rlEl("button", { className: "rl-btn", type: "button", dataset: { action: "discard" }, onclick: () => actions.discardRewrite() }, rlT("rewriteDiscard")),
+        rlEl(
+          "button",
+          {
+            className: "rl-btn",
+            type: "button",
+            dataset: { action: "discard" },
+            onclick: () => actions.discardRewrite(),
+          },
+          rlT("rewriteDiscard"),
+        ),
       ),
     );
   }

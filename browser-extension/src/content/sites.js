@@ -50,7 +50,8 @@ var RL_SEND_LABEL =
   /^\s*(send|send reply|send message|reply|submit|envoyer|envoyer la réponse|répondre|senden|antworten|nachricht senden|enviar|responder|enviar respuesta|invia|invia risposta|rispondi|verzenden|skicka|wyślij|gönder|送信|发送|發送|回复|返信)\s*$/i;
 
 /** Words in a box's label that say it is for replying to a buyer. */
-var RL_REPLY_HINT = /reply|respon|message|antwort|nachricht|réponse|repondre|répondre|mensaje|messaggio|rispost|risposta|回复|返信|メッセージ|消息/i;
+var RL_REPLY_HINT =
+  /reply|respon|message|antwort|nachricht|réponse|repondre|répondre|mensaje|messaggio|rispost|risposta|回复|返信|メッセージ|消息/i;
 
 /**
  * Whether an element is an editable, multi-line box an agent writes a reply in
@@ -80,11 +81,13 @@ function rlIsEditableBox(el) {
 function rlLooksLikeReplyBox(el) {
   if (el.getAttribute("data-replylint") === "reply") return true;
   const host = /** @type {ShadowRoot} */ (el.getRootNode()).host;
-  const labels = [el, host].filter(Boolean).flatMap((node) =>
-    ["name", "id", "placeholder", "aria-label", "label", "data-test-id", "data-testid"].map(
-      (attr) => /** @type {Element} */ (node).getAttribute(attr) || "",
-    ),
-  );
+  const labels = [el, host]
+    .filter(Boolean)
+    .flatMap((node) =>
+      ["name", "id", "placeholder", "aria-label", "label", "data-test-id", "data-testid"].map(
+        (attr) => /** @type {Element} */ (node).getAttribute(attr) || "",
+      ),
+    );
   return RL_REPLY_HINT.test(labels.join(" "));
 }
 
@@ -99,7 +102,11 @@ function rlFindEditableBoxes(root) {
   const found = [];
   /** @param {ParentNode} node */
   const visit = (node) => {
-    for (const el of Array.from(node.querySelectorAll("textarea, [contenteditable='true'], [contenteditable=''], [contenteditable='plaintext-only']"))) {
+    for (const el of Array.from(
+      node.querySelectorAll(
+        "textarea, [contenteditable='true'], [contenteditable=''], [contenteditable='plaintext-only']",
+      ),
+    )) {
       if (rlIsEditableBox(el)) found.push(el);
     }
     for (const el of Array.from(node.querySelectorAll("*"))) {
@@ -131,14 +138,13 @@ function rlFindBuyerMessage(field) {
     return text && text.trim() && /** @type {HTMLElement} */ (el).getClientRects().length > 0;
   });
   if (!visible.length) return null;
-  const before = visible.filter(
-    (el) => el.compareDocumentPosition(anchor) & Node.DOCUMENT_POSITION_FOLLOWING,
-  );
-  const chosen = /** @type {HTMLElement} */ ((before.length ? before : visible)[(before.length ? before : visible).length - 1]);
-  const body = Array.from(chosen.querySelectorAll(RL_MESSAGE_BODY_SELECTORS)).find(
-    (el) => /** @type {HTMLElement} */ (el).innerText.trim(),
-  );
-  return (/** @type {HTMLElement} */ (body || chosen).innerText || "").trim() || null;
+  const before = visible.filter((el) => el.compareDocumentPosition(anchor) & Node.DOCUMENT_POSITION_FOLLOWING);
+  const pool = before.length ? before : visible;
+  const chosen = /** @type {HTMLElement} */ (pool[pool.length - 1]);
+  /** @type {HTMLElement[]} */
+  const bodies = Array.from(chosen.querySelectorAll(RL_MESSAGE_BODY_SELECTORS));
+  const body = bodies.find((el) => el.innerText.trim());
+  return ((body || chosen).innerText || "").trim() || null;
 }
 
 /**

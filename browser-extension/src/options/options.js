@@ -5,7 +5,6 @@
 // the key goes to chrome.storage.local (it stays on this one). Sites apply at once,
 // because adding one asks the browser for access to it, which needs the click.
 
-
 /** @param {string} key @param {string | number | Array<string | number>} [subs] */
 function t(key, subs) {
   const list = subs === undefined ? undefined : (Array.isArray(subs) ? subs : [subs]).map(String);

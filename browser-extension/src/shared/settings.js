@@ -4,7 +4,6 @@
 // Shared by the service worker, the options page and the content script; pure
 // functions only (no chrome.* calls) so that `node --test` covers them.
 
-
 /** Marketplace profiles the API knows (CONTRACT.md §1). */
 var RL_MARKETPLACES = Object.freeze(["amazon", "ebay", "walmart", "etsy", "shopify", "generic"]);
 
@@ -291,7 +290,9 @@ function rlBuildRecord(context, text, buyerMessage) {
   };
   const buyer = (buyerMessage || "").trim();
   if (buyer) {
-    record.buyer_message = rlWellFormed(buyer.length > RL_MAX_BUYER_MESSAGE ? buyer.slice(-RL_MAX_BUYER_MESSAGE) : buyer);
+    record.buyer_message = rlWellFormed(
+      buyer.length > RL_MAX_BUYER_MESSAGE ? buyer.slice(-RL_MAX_BUYER_MESSAGE) : buyer,
+    );
   }
   return record;
 }
