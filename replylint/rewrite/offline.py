@@ -48,6 +48,8 @@ _COST_STRUCTURE = 30
 _COST_OTHER = 3
 _UNUSABLE = 10**9
 
+#: A refusal this short (in words) carries nothing but the refusal.
+_SHORT_SENTENCE = 10
 #: Upper bound on edits, so that a pathological draft still ends quickly.
 _MAX_EDITS = 40
 
@@ -270,6 +272,25 @@ class OfflineRewriter:
         if span is not None:
             yield from self._rephrasings(text, d, span)
             if d.rule == "negative-language":
+                a, b = span
+                result = self.lint(text)
+                if (
+                    result is not None
+                    and result.structure.applies
+                    and len(text[a:b].split()) <= _SHORT_SENTENCE
+                ):
+                    # A short flat refusal in a reply that will offer a remedy would
+                    # contradict it: it goes rather than getting an alternative.
+                    yield Candidate(
+                        delete_sentence(text, a, b, floor=parse_layout(text, self.lang).body[0]),
+                        Change(
+                            kind="remove",
+                            rule=d.rule,
+                            description="Removed a flat refusal; the reply offers a remedy instead.",
+                            before=text[a:b],
+                            after="",
+                        ),
+                    )
                 yield from self._alternatives(text, d, span)
         if d.rule == "unfilled-placeholder":
             yield from self._slot_candidates(text, d)

@@ -24,6 +24,27 @@ def _at_sentence_start(text: str, pos: int, floor: int = 0) -> bool:
     return text[i] in _SENTENCE_END or text[i] == "\n"
 
 
+def _after_greeting_comma(text: str, pos: int, floor: int) -> bool:
+    """``pos`` opens the body right after an inline greeting ("Hi, |sorry …")."""
+    i = pos - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return i < floor and i >= 0 and text[i] == ","
+
+
+def fix_case_at(text: str, pos: int, floor: int = 0) -> str:
+    """The word at ``pos`` as a sentence start wants it: lower case right after an
+    inline greeting's comma, a capital after a full stop or a line break."""
+    if _after_greeting_comma(text, pos, floor):
+        i = pos
+        while i < len(text) and text[i] in " \t":
+            i += 1
+        return text[:i] + _lower_first(text[i:])
+    if _at_sentence_start(text, pos, floor):
+        return capitalise_at(text, pos)
+    return text
+
+
 def capitalise_at(text: str, pos: int) -> str:
     """Upper-case the first letter at or after ``pos`` (skipping quotes and spaces)."""
     i = pos
@@ -49,12 +70,11 @@ def splice(text: str, start: int, end: int, replacement: str, *, floor: int = 0)
             after = after[1:].lstrip(" \t")
         if not before.strip(" \t") or before.endswith("\n"):
             after = after.lstrip(" \t")
-        out = before + after
-        pos = len(before)
-        if _at_sentence_start(out, pos, floor):
-            out = capitalise_at(out, pos)
+        out = fix_case_at(before + after, len(before), floor)
         return _tidy_lines(out)
-    if replacement[:1].isalpha() and start > 0 and _at_sentence_start(text, start, floor):
+    if replacement[:1].isalpha() and start > 0 and _after_greeting_comma(text, start, floor):
+        replacement = _lower_first(replacement)
+    elif replacement[:1].isalpha() and start > 0 and _at_sentence_start(text, start, floor):
         replacement = replacement[0].upper() + replacement[1:]
     elif replacement[:1].isupper() and start > 0 and not _at_sentence_start(text, start, floor):
         first = replacement.split(" ", 1)[0]
@@ -76,8 +96,7 @@ def delete_sentence(text: str, start: int, end: int, *, floor: int = 0) -> str:
     if a > 0 and out[a - 1] not in " \t\n" and a < len(out) and out[a] not in " \t\n":
         out = out[:a] + " " + out[a:]
         a += 1
-    if _at_sentence_start(out, a, min(floor, a)):
-        out = capitalise_at(out, a)
+    out = fix_case_at(out, a, min(floor, a))
     return _tidy_lines(out)
 
 
@@ -147,6 +166,8 @@ _ALWAYS_CAPITAL = frozenset({"I", "Sie", "Ihr", "Ihre", "Ihnen", "Ihren", "Ihrer
 def _into_empty_body(text: str, greeting_end: int, signoff_start: int, sentence: str) -> str:
     head = text[:greeting_end].rstrip()
     tail = text[signoff_start:].strip()
+    if head.endswith(","):
+        sentence = _lower_first(sentence)
     if head and tail:
         sep = "\n\n" if "\n" in text else " "
         return head + sep + sentence + sep + tail
