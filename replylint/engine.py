@@ -363,7 +363,7 @@ class Linter:
         title = localised(spec.title, lang) or None
         if spec.action == "none":
             if suggest:
-                return Fix(replacement=suggest, safe=False, title=title)
+                return Fix(replacement=_match_case(suggest, original[start:end]), safe=False, title=title)
             return None
         if spec.action == "replace":
             replacement = (
@@ -381,6 +381,15 @@ class Linter:
         if (a, b) != (start, end):
             fix.start, fix.end = a, b
         return fix
+
+
+def _match_case(replacement: str, replaced: str) -> str:
+    """A suggestion replacing "You need to" at the start of a sentence starts with a
+    capital too ("Please"); suggestions are written in lower case unless they must
+    not be ("I expect")."""
+    if replacement[:1].islower() and replaced[:1].isupper():
+        return replacement[0].upper() + replacement[1:]
+    return replacement
 
 
 def _widen_deletion(text: str, start: int, end: int) -> tuple[int, int]:
