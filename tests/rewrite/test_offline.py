@@ -165,3 +165,14 @@ def test_changes_say_what_was_removed_and_added(linter: Linter) -> None:
     removed = [c for c in response.changes if c.kind == "remove"]
     assert removed and removed[0].rule in {"promotion", "contact-info"}
     assert "@lumina.home" in (removed[0].before or "")
+
+
+def test_a_short_refusal_goes_when_the_reply_offers_a_remedy(linter: Linter) -> None:
+    response = run(linter, "Hi there, nothing we can do now.", "The vase arrived cracked.")
+    assert "nothing we can do" not in response.text.lower()
+    assert response.result.structure.offer
+
+
+def test_the_body_goes_on_in_lower_case_after_an_inline_greeting(linter: Linter) -> None:
+    response = run(linter, "Bonjour, merci de votre message.", "Le colis n'est jamais arrivé.", lang="fr")
+    assert response.text.startswith("Bonjour, je ")
