@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from .catalogue import ALL_LANGS_KEY, Catalogue, Examples, PerLang, Rule, _load_yaml, _validate, localised
 from .errors import RuleFileError
 from .matching import LanguagePack, merge_overlapping
-from .nlp import SUPPORTED_LANGS
+from .nlp import SUPPORTED_LANGS  # type: ignore[attr-defined]  # (re-exported by nlp)
 from .resources import rules_dir
 from .schema import Risk, Triage
 

@@ -6,4 +6,4 @@ Importing this package registers every built-in check with
 
 from __future__ import annotations
 
-from . import structure, tone_placeholders, web  # noqa: F401
+from . import clarity, structure, tone_placeholders, web  # noqa: F401

@@ -559,10 +559,13 @@ def problem_terms(analysis: Analysis, args: dict[str, Any]) -> list[Hit]:
     otherwise only the buyer's kinds and their related kinds do, so that "sorry your
     parcel is late" does not acknowledge "the vase arrived broken".
 
-    args: ``when`` (lexicon): skip the work unless one of these words is in the reply.
+    args: ``when`` (lexicon): skip the work unless one of these words is in the reply;
+    ``mismatch: true`` returns the opposite, words naming a problem of another kind
+    than the buyer's (nothing when the buyer named no specific kind).
     """
     if not _when(analysis, args):
         return []
+    mismatch = bool(args.get("mismatch"))
     from ..triage import buyer_signals, find_signals, problem_kinds, triage_data
 
     data = triage_data(analysis.catalogue)
@@ -571,12 +574,14 @@ def problem_terms(analysis: Analysis, args: dict[str, Any]) -> list[Hit]:
         kinds = [k for k in problem_kinds(buyer_signals(analysis)) if data.config.problems[k].specific]
         if kinds:
             wanted = set().union(*(data.related(k) for k in kinds))
+    if mismatch and wanted is None:
+        return []
     out: list[Hit] = []
     for found in find_signals(analysis, "reply"):
         kind = found.signal.problem
         if kind is None or not data.config.problems[kind].specific:
             continue
-        if wanted is not None and kind not in wanted:
-            continue
-        out.extend(Hit(s, e, data={"kind": kind}) for s, e in found.spans)
+        relevant = wanted is None or kind in wanted
+        if relevant != mismatch:
+            out.extend(Hit(s, e, data={"kind": kind}) for s, e in found.spans)
     return out
