@@ -28,7 +28,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import RuleFileError
-from .nlp import SUPPORTED_LANGS
+from .languages import SUPPORTED_LANGS
 from .resources import rules_dir
 from .schema import MARKETPLACES, Family, RuleInfo, Severity
 

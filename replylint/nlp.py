@@ -24,10 +24,10 @@ from spacy.attrs import LEMMA, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .languages import SUPPORTED_LANGS  # re-exported: languages with full rule packs
+
 log = logging.getLogger(__name__)
 
-#: Languages with full rule packs.
-SUPPORTED_LANGS: tuple[str, ...] = ("en", "fr", "de", "es", "it")
 #: Language code used for the language-independent fallback pipeline.
 FALLBACK_LANG = "xx"
 

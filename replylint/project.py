@@ -25,20 +25,23 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 from .cache import ResultsCache, content_key, fingerprint
-from .catalogue import Catalogue
 from .config import Config, ConfigResolver
-from .engine import Linter, LintOptions
 from .errors import ConfigError, InputError, ReplylintError
 from .exports import Macro, export_kind, read_export
 from .fixes import MAX_PASSES, Edit, apply_edits, choose_fixes, fix_range
 from .formats import FileResult
-from .nlp import SUPPORTED_LANGS
+from .languages import SUPPORTED_LANGS
 from .schema import Diagnostic, Fix, InputRecord, ResultRecord
 from .suppressions import Suppressions, parse_suppressions
 from .templates import TemplateText, analyse_template
 from .textio import decode_bytes
+
+if TYPE_CHECKING:  # the engine, and spaCy with it, load only when a file is linted
+    from .catalogue import Catalogue
+    from .engine import Linter, LintOptions
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +141,8 @@ def shared_linter(catalogue: Catalogue, options: LintOptions) -> Linter:
     """One linter per catalogue and options in a process: its compiled language packs
     are the expensive part, and a long-lived process (tests, a server) checks many
     projects with the same settings."""
+    from .engine import Linter
+
     key = (id(catalogue), repr(options))
     linter = _shared.get(key)
     if linter is None:
