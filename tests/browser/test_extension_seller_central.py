@@ -9,16 +9,18 @@ browser.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import statistics
 import threading
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from extension_harness import Browser, FixtureSite, RecordingProxy, free_port
+from extension_harness import Browser, FixtureSite, RecordingProxy, free_port, launch
 
 pytestmark = pytest.mark.browser
 
@@ -445,6 +447,28 @@ def test_an_update_under_an_open_tab_replaces_the_old_checker_cleanly(
     wait_for_rules(page, "external-link", "contact-info")
     assert page.locator(f"{UI} .rl-pill").count() == 1
     assert page.locator(f"{UI} .rl-panel").count() == 1
+
+
+def test_when_the_extension_goes_away_under_an_open_tab_the_page_sends_freely(
+    playwright_driver: Any, packaged_extension: Path, site: FixtureSite, proxy: RecordingProxy
+) -> None:
+    """Disabled, removed or reloaded under an open tab, the old content script is cut off
+    from the extension: it must clean up and never hold back a send it can no longer check."""
+    with launch(playwright_driver, packaged_extension, site.port, viewport=(1440, 900)) as own:
+        own.reset(proxy.url)
+        tab = own.context.new_page()
+        open_thread(tab, site)
+        tab.locator(BOX).click()
+        tab.keyboard.type(DRAFT, delay=2)
+        wait_for_rules(tab, "contact-info")
+        with contextlib.suppress(Exception):  # the worker goes away while answering
+            own.worker.evaluate("() => chrome.runtime.reload()")
+        tab.wait_for_function(
+            "() => document.querySelectorAll('replylint-root').length === 0", timeout=10_000
+        )
+        tab.locator("kat-button#send").click()
+        tab.wait_for_function("() => window.__sent.length === 1")
+        assert tab.evaluate("() => window.__sent[0]") == DRAFT
 
 
 # -- when the API is down or slow ---------------------------------------------------------------

@@ -226,9 +226,20 @@ function rlStartApp() {
     return null;
   }
 
+  /**
+   * False, after cleaning up, once the extension was updated or removed under this
+   * page: an orphaned copy must neither draw nor hold back a send it cannot check.
+   */
+  function alive() {
+    if (destroyed) return false;
+    if (rlExtensionAlive()) return true;
+    destroy();
+    return false;
+  }
+
   /** @param {FocusEvent} event */
   const onFocusIn = (event) => {
-    if (!context.enabled) return;
+    if (!context.enabled || !alive()) return;
     const target = /** @type {Element} */ (event.composedPath()[0]);
     const el = target instanceof HTMLElement && target.isContentEditable ? rlEditableRoot(target) : target;
     if (rlIsEditableBox(el)) lastActive = attach(/** @type {HTMLElement} */ (el)) || lastActive;
@@ -236,6 +247,7 @@ function rlStartApp() {
   /** @param {Event} event */
   const onInput = (event) => {
     const c = controllerOf(event);
+    if (c && !alive()) return;
     if (c) {
       lastActive = c;
       c.onInput();
@@ -268,6 +280,7 @@ function rlStartApp() {
 
   const guard = rlCreateSendGuard(layer, {
     controllerFor(event) {
+      if (!controllers.size || !alive()) return null;
       let found = controllerOf(event);
       if (!found) {
         for (const c of controllers.values()) {
@@ -288,6 +301,7 @@ function rlStartApp() {
 
   // Programmatic changes (a macro inserted by the page) fire no input event.
   const poll = setInterval(() => {
+    if (!controllers.size || !alive()) return;
     for (const c of controllers.values()) c.onInput();
   }, 1000);
 
