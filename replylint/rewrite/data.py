@@ -257,6 +257,25 @@ def _supported(lang: str) -> str:
     return lang if lang in SUPPORTED_LANGS else "en"
 
 
+def has_language_data(lang: str) -> bool:
+    """Whether the assistant can write sentences in ``lang`` (not only remove)."""
+    return lang in SUPPORTED_LANGS
+
+
+@cache
+def language_name(lang: str) -> str:
+    """The language's English name for prompts ("French"; "Dutch" for a language
+    replylint only detects)."""
+    if lang in SUPPORTED_LANGS:
+        return locale(lang).name
+    try:
+        from lingua import IsoCode639_1, Language
+
+        return str(Language.from_iso_code_639_1(IsoCode639_1.from_str(lang)).name).title()
+    except (ImportError, ValueError, AttributeError):
+        return lang
+
+
 @cache
 def jinja_env() -> jinja2.Environment:
     """Templates fail loudly on a missing variable (StrictUndefined) rather than

@@ -28,7 +28,7 @@ from ..errors import ConfigError, InputError
 from ..langdetect import resolve_language
 from ..nlp import sentence_spans
 from ..schema import Change, Diagnostic, InputRecord, ResultRecord, RewriteResponse
-from .data import PROMPT_VERSION, examples, locale, policy_data, render
+from .data import PROMPT_VERSION, examples, has_language_data, language_name, policy_data, render
 from .facts import Fact, missing_facts
 from .facts import draft_facts as facts_of_draft
 from .llm import (
@@ -136,6 +136,11 @@ def rewrite(
                 "REPLYLINT_LLM_API_KEY as your endpoint needs) or [tool.replylint.llm]"
             )
     offline = OfflineRewriter(linter, record, before).run()
+    if not has_language_data(before.lang):
+        notes.append(
+            f"The offline engine writes in en, fr, de, es and it; in {language_name(before.lang)} "
+            "it only removed what the rules forbid."
+        )
     response = RewriteResponse(
         text=offline.text, result=offline.result, engine="offline", changes=offline.changes, notes=notes
     )
@@ -190,7 +195,7 @@ def _llm_rewrite(
         retry = render(
             f"rewrite.{PROMPT_VERSION}.retry.j2",
             problems=[redactor.redact(p) for p in problems],
-            language=locale(lang).name,
+            language=language_name(lang),
         )
         messages += [{"role": "assistant", "content": answer}, {"role": "user", "content": retry}]
     return problems
@@ -202,8 +207,8 @@ def system_prompt(marketplace: str, lang: str) -> str:
         f"rewrite.{PROMPT_VERSION}.system.j2",
         market=policy.marketplaces.get(marketplace) or policy.marketplaces["generic"],
         review_law=policy.review_law,
-        language=locale(lang).name,
-        examples=examples(lang),
+        language=language_name(lang),
+        examples=examples(lang) if has_language_data(lang) else [],
     )
 
 
@@ -232,7 +237,7 @@ def user_prompt(
     ]
     return render(
         f"rewrite.{PROMPT_VERSION}.user.j2",
-        language=locale(before.lang).name,
+        language=language_name(before.lang),
         marketplace=record.marketplace,
         buyer_message=buyer,
         draft=draft,
@@ -271,7 +276,7 @@ def _check_answer(
     if len(text) >= _MIN_DETECT_CHARS:
         detected, source = resolve_language(text, None, default=lang)
         if source == "detected" and detected != lang:
-            return "", [f"it is not written in {locale(lang).name}"], None
+            return "", [f"it is not written in {language_name(lang)}"], None
     try:
         result = linter.check(record.model_copy(update={"text": text, "lang": lang}))
     except InputError as exc:

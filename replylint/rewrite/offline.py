@@ -32,7 +32,7 @@ from typing import Literal
 from ..engine import Linter
 from ..nlp import make_doc, pipeline
 from ..schema import Change, Diagnostic, InputRecord, ResultRecord
-from .data import ItemForm, OfflineData, Rephrase, locale, offline_data
+from .data import ItemForm, OfflineData, Rephrase, has_language_data, locale, offline_data
 from .facts import Fact, draft_facts, extract_facts, missing_facts
 from .layout import parse_layout
 from .text import delete_sentence, insert_sentence, splice
@@ -84,6 +84,9 @@ class OfflineRewriter:
         self.record = record.model_copy(update={"lang": before.lang})
         self.before = before
         self.data: OfflineData = offline_data(self.lang)
+        # Without sentences in this language the engine only removes; it never writes
+        # English into a Dutch reply.
+        self.writes = has_language_data(self.lang)
         self.facts: list[Fact] = draft_facts(record.text, self.lang, before.diagnostics)
         # The draft was linted by the caller (same record, same language): reuse it.
         self._lint_cache: dict[str, ResultRecord | None] = {record.text: before}
@@ -180,7 +183,7 @@ class OfflineRewriter:
                 best = self._best(text, cands, d)
                 if best is not None:
                     return best
-        if result.structure.applies:
+        if result.structure.applies and self.writes:
             key = ("structure", "", text)
             if key not in attempted:
                 attempted.add(key)
@@ -241,6 +244,8 @@ class OfflineRewriter:
             )
 
     def _policy_replacement(self, d: Diagnostic, text: str) -> str | None:
+        if not self.writes:
+            return None
         templates = self.data.templates
         if d.rule in _CONTACT_RULES and templates.stay_on_platform:
             sentence = templates.stay_on_platform[0]
@@ -269,7 +274,7 @@ class OfflineRewriter:
                     after=d.fix.replacement,
                 ),
             )
-        if span is not None:
+        if span is not None and self.writes:
             yield from self._rephrasings(text, d, span)
             if d.rule == "negative-language":
                 a, b = span
@@ -388,7 +393,7 @@ class OfflineRewriter:
     def _slot_candidates(self, text: str, d: Diagnostic) -> Iterator[Candidate]:
         slot = d.match
         layout = parse_layout(text, self.lang)
-        if d.end <= layout.greeting_end:
+        if d.end <= layout.greeting_end and self.writes:
             # "Dear [Name]," / "Gentile [Nome cliente],": a greeting without its name.
             head = text[: layout.greeting_end]
             ending = head.rstrip()[-1:] if head.rstrip()[-1:] in ",!:" else ""
@@ -597,7 +602,7 @@ class OfflineRewriter:
     def _restore_facts(self, text: str) -> tuple[str, list[Change]]:
         lost = missing_facts(self.facts, text, self.lang)
         lost = [f for f in lost if f.kind != "name"]
-        if not lost:
+        if not lost or not self.writes:
             return text, []
         listed = ", ".join(dict.fromkeys(f.text.rstrip(".") for f in lost))
         sentence = self.data.templates.restore.format(item="", party="", facts=listed)

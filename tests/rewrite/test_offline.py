@@ -176,3 +176,16 @@ def test_a_short_refusal_goes_when_the_reply_offers_a_remedy(linter: Linter) -> 
 def test_the_body_goes_on_in_lower_case_after_an_inline_greeting(linter: Linter) -> None:
     response = run(linter, "Bonjour, merci de votre message.", "Le colis n'est jamais arrivé.", lang="fr")
     assert response.text.startswith("Bonjour, je ")
+
+
+def test_a_language_without_sentences_is_only_cleaned(linter: Linter) -> None:
+    response = run(
+        linter,
+        "Hallo Jan, het spijt me dat de lamp kapot is aangekomen. "
+        "Bel me op 06 12345678 of mail naar info@lampen.nl.",
+        "De lamp is kapot aangekomen.",
+        lang="nl",
+    )
+    assert response.result.compliant
+    assert response.text == "Hallo Jan, het spijt me dat de lamp kapot is aangekomen."
+    assert response.notes and "Dutch" in response.notes[0]
