@@ -28,7 +28,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ..catalogue import _load_yaml, _validate
 from ..errors import RuleFileError
-from ..nlp import SUPPORTED_LANGS
 from ..resources import prompts_dir
 
 #: Version of the prompt templates (``rewrite.<version>.*.j2``).
@@ -253,20 +252,27 @@ def policy_data() -> PolicyData:
     return loaded
 
 
+@cache
+def languages() -> tuple[str, ...]:
+    """Languages the assistant writes in: those with their own ``offline/<lang>.yaml``
+    (a new language is a new set of files, no code)."""
+    return tuple(sorted(p.stem for p in (prompts_dir() / "offline").glob("*.yaml")))
+
+
 def _supported(lang: str) -> str:
-    return lang if lang in SUPPORTED_LANGS else "en"
+    return lang if lang in languages() else "en"
 
 
 def has_language_data(lang: str) -> bool:
     """Whether the assistant can write sentences in ``lang`` (not only remove)."""
-    return lang in SUPPORTED_LANGS
+    return lang in languages()
 
 
 @cache
 def language_name(lang: str) -> str:
     """The language's English name for prompts ("French"; "Dutch" for a language
     replylint only detects)."""
-    if lang in SUPPORTED_LANGS:
+    if has_language_data(lang):
         return locale(lang).name
     try:
         from lingua import IsoCode639_1, Language
@@ -302,7 +308,7 @@ def render(name: str, **context: Any) -> str:
 
 def validate_all() -> None:
     """Load every data file and template (used by the tests and at start-up checks)."""
-    for lang in SUPPORTED_LANGS:
+    for lang in languages():
         locale(lang)
         offline_data(lang)
         examples(lang)

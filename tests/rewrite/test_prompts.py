@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from replylint.errors import RuleFileError
-from replylint.nlp import SUPPORTED_LANGS
 from replylint.resources import prompts_dir
 from replylint.rewrite import data
 from replylint.rewrite.facts import extract_facts
@@ -20,9 +19,10 @@ from .scenarios import BUYER, DRAFT
 
 def test_every_data_file_and_template_loads() -> None:
     data.validate_all()
+    assert data.languages() == ("de", "en", "es", "fr", "it")
 
 
-@pytest.mark.parametrize("lang", SUPPORTED_LANGS)
+@pytest.mark.parametrize("lang", ["en", "fr", "de", "es", "it"])
 @pytest.mark.parametrize("marketplace", MARKETPLACES)
 def test_system_prompt_renders_for_every_language_and_marketplace(lang: str, marketplace: str) -> None:
     prompt = system_prompt(marketplace, lang)
