@@ -179,5 +179,6 @@ def write_sarif(
     rules: Mapping[str, Rule] | None = None,
     errors: Sequence[str] = (),
 ) -> None:
-    json.dump(sarif_log(results, rules, errors), out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    # One write: json.dump would write each token to the stream, which is slow on
+    # a console stream and on a large run.
+    out.write(json.dumps(sarif_log(results, rules, errors), ensure_ascii=False, indent=2) + "\n")

@@ -58,7 +58,7 @@ def write_statistics(
 ) -> None:
     rows = count_rules(results, summaries)
     if as_json:
-        json.dump(
+        text = json.dumps(
             [
                 {
                     "rule": r.rule,
@@ -71,11 +71,10 @@ def write_statistics(
                 }
                 for r in rows
             ],
-            out,
             ensure_ascii=False,
             indent=2,
         )
-        out.write("\n")
+        out.write(text + "\n")
         return
     if not rows:
         out.write("All checks passed.\n")
