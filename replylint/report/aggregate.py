@@ -555,10 +555,18 @@ class Aggregate:
         }
 
     def agent_trend(self, stats: AgentStats) -> dict[str, Any]:
+        """Mean score per week (or per slice of the export) and the change over the period.
+
+        The change compares the later half of the agent's replies with the earlier
+        half, so one odd week with a single reply does not swing it.
+        """
         if stats.weeks:
-            weeks = sorted(stats.weeks)
-            return {"by": "week", "points": [stats.weeks[w][1] / stats.weeks[w][0] for w in weeks]}
-        return {"by": "order", "points": stats.order.means()}
+            cells = [stats.weeks[w] for w in sorted(stats.weeks)]
+            by = "week"
+        else:
+            cells = [b for b in stats.order.buckets if b[0]]
+            by = "order"
+        return {"by": by, "points": [s / n for n, s in cells], "change": _half_change(cells)}
 
     def response_dict(self) -> dict[str, Any] | None:
         if not self.sla:
@@ -582,6 +590,28 @@ class Aggregate:
                 {"label": lab, "replies": n} for lab, n in zip(labels, self.response_bins, strict=True)
             ],
         }
+
+
+def _half_change(cells: list[list[int]]) -> float | None:
+    """Mean of the later half of the replies minus that of the earlier half."""
+    total = sum(n for n, _ in cells)
+    if len(cells) < 2 or total < 2:
+        return None
+    half = total / 2
+    seen = 0.0
+    first = [0.0, 0.0]  # count, score sum
+    second = [0.0, 0.0]
+    for n, score_sum in cells:
+        share = min(max(half - seen, 0), n)  # part of this cell in the earlier half
+        mean = score_sum / n
+        first[0] += share
+        first[1] += share * mean
+        second[0] += n - share
+        second[1] += (n - share) * mean
+        seen += n
+    if not first[0] or not second[0]:
+        return None
+    return second[1] / second[0] - first[1] / first[0]
 
 
 def _risk_order(risk: str) -> int:

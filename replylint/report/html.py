@@ -300,7 +300,7 @@ def build_view(
         card.setdefault("status", BAND_STATUS[card["band"]])
     for row in data["agents"]:
         points = row["trend"]["points"]
-        delta = points[-1] - points[0] if len(points) > 1 else None
+        delta = row["trend"]["change"]
         agent_rows.append(
             {
                 **row,

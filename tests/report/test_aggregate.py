@@ -132,7 +132,11 @@ def test_agents_weeks_and_response_times() -> None:
     assert agents["Maya"]["records"] == 2 and agents["Maya"]["within_sla_rate"] == pytest.approx(0.5)
     assert agents["Tom"]["within_sla_rate"] == pytest.approx(1.0)
     assert [w["week"] for w in data["weeks"]] == ["2024-W10", "2024-W11"]
-    assert agents["Tom"]["trend"] == {"by": "week", "points": [pytest.approx(70.0)]}
+    assert agents["Tom"]["trend"] == {
+        "by": "week",
+        "points": [pytest.approx(70.0)],
+        "change": pytest.approx(-10),
+    }
     response = data["response"]
     assert response["timed"] == 3 and response["negative"] == 1
     assert response["by_risk"]["high"] == {"timed": 2, "within_sla": 1, "rate": 0.5}
@@ -198,3 +202,14 @@ def test_things_that_are_not_times_are_ignored(value: object) -> None:
 def test_iso_weeks_start_on_monday() -> None:
     assert iso_week(parse_time("2024-03-03T23:00:00Z") or 0) == "2024-W09"
     assert iso_week(parse_time("2024-03-04T00:30:00Z") or 0) == "2024-W10"
+
+
+def test_an_agents_change_is_not_swung_by_one_odd_week() -> None:
+    agg = Aggregate()
+    days = ["2024-03-04"] + ["2024-03-11"] * 10 + ["2024-03-18"] * 10
+    scores = [0] + [90] * 10 + [92] * 10
+    for i, (day, score) in enumerate(zip(days, scores, strict=True)):
+        agg.add(summarise(result(i, score, agent="Maya", replied_at=f"{day}T10:00:00Z"), i))
+    trend = agg.to_dict()["agents"][0]["trend"]
+    assert trend["points"] == [0, 90, 92]
+    assert 5 < trend["change"] < 15  # not +92, the first week's single reply against the last
