@@ -182,9 +182,14 @@ def batch(
         if path is not None and output != "-" and path.resolve() == Path(output).resolve():
             raise click.UsageError(f"{path} is also the --output file")
     if input_path != "-":
-        for name, path in (("--output", output), ("--report", report_path), ("--summary", summary_path)):
-            if path is not None and path != "-" and Path(path).resolve() == Path(input_path).resolve():
-                raise click.UsageError(f"{name} {path} would overwrite the input")
+        targets: list[tuple[str, str | None]] = [
+            ("--output", None if output == "-" else output),
+            ("--report", str(report_path) if report_path else None),
+            ("--summary", str(summary_path) if summary_path else None),
+        ]
+        for option, target in targets:
+            if target is not None and Path(target).resolve() == Path(input_path).resolve():
+                raise click.UsageError(f"{option} {target} would overwrite the input")
     extra = {FIELD_OPTIONS[k]: v for k, v in field_cols.items() if v}
     for spec in more_cols:
         name, sep, col = spec.partition("=")
