@@ -180,7 +180,7 @@ class ApiServer:
         self._proc: subprocess.Popen[bytes] | None = None
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
 
-    def start(self, timeout: float = 120.0) -> None:
+    def start(self, timeout: float = 300.0) -> None:
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "replylint", "serve", "--port", str(self.port)],
             cwd=REPO,

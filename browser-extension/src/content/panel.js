@@ -484,7 +484,8 @@ function rlCreatePanel(layer, actions, startOpen) {
     }
     pill.hidden = false;
     const pw = pill.offsetWidth || 24;
-    const pillLeft = Math.max(box.left + 2, box.right - pw - 8);
+    // Clear of the resize grip in the corner.
+    const pillLeft = Math.max(box.left + 2, box.right - pw - 18);
     const pillTop = Math.max(box.top + 2, box.bottom - 24 - 6);
     pill.style.left = `${pillLeft}px`;
     pill.style.top = `${pillTop}px`;
