@@ -183,7 +183,7 @@ def test_a_language_without_sentences_is_only_cleaned(linter: Linter) -> None:
         linter,
         "Hallo Jan, het spijt me dat de lamp kapot is aangekomen. "
         "Bel me op 06 12345678 of mail naar info@lampen.nl.",
-        "De lamp is kapot aangekomen.",
+        None,
         lang="nl",
     )
     assert response.result.compliant
