@@ -530,10 +530,13 @@ function rlCreateController(options) {
       const current = field.getText();
       if (!current.trim()) return { state: "clean", errors: [] };
       const errors = findings.filter((f) => f.diagnostic.severity === "error" && !ignored.has(ignoreKey(f.diagnostic)));
+      // The API is failing (or the draft is too long to check): nothing to wait for, the
+      // reply goes as the agent asked.
+      const stuck = status.kind === "error" || status.kind === "too-long";
+      if (stuck && current !== checkedText) return { state: "unknown", errors: [] };
       const pending = current !== checkedText && (timer !== undefined || inflight !== null);
       if (pending) return { state: "pending", errors: [] };
-      if (status.kind === "error" && current !== checkedText) return { state: "unknown", errors: [] };
-      if (!result) return { state: "unknown", errors: [] };
+      if (!result || current !== checkedText) return { state: "unknown", errors: [] };
       return errors.length
         ? { state: "errors", errors: errors.map((f) => f.diagnostic) }
         : { state: "clean", errors: [] };
