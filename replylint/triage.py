@@ -171,7 +171,10 @@ class TriageData:
             with self._lock:
                 pack = self._packs.get(key)
                 if pack is None:
-                    rules = [s.as_rule() for s in self.signals.values() if scope in s.scope]
+                    # A language no signal is written for gets an empty pack (no triggers).
+                    rules = [
+                        s.as_rule() for s in self.signals.values() if scope in s.scope and lang in s.languages
+                    ]
                     pack = LanguagePack(catalogue, lang, rules)
                     self._packs[key] = pack
         return pack

@@ -186,3 +186,10 @@ def test_triage_data_is_loaded_once_per_catalogue(linter: Linter) -> None:
     assert triage_data(linter.catalogue) is triage_data(linter.catalogue)
     other = load_catalogue()
     assert triage_data(other) is not triage_data(linter.catalogue)
+
+
+def test_a_buyer_message_in_a_language_without_signals_is_low_risk_without_error(linter: Linter) -> None:
+    triage = linter.check_text(
+        "Obrigado.", lang="pt", buyer_message="O vaso chegou partido, estou muito chateado."
+    ).triage
+    assert triage is not None and triage.risk == "low"
