@@ -145,7 +145,8 @@ def test_hovering_an_underline_shows_the_message_the_policy_and_the_fix(page: An
     open_thread(page, site)
     page.locator(BOX).click()
     page.keyboard.type(DRAFT, delay=2)
-    rect = wait_for_rules(page, "external-link") and mark_for(page, "external-link")["rect"]
+    wait_for_rules(page, "external-link")
+    rect = mark_for(page, "external-link")["rect"]
     page.mouse.move(rect["x"] + rect["width"] / 2, rect["y"] + rect["height"] / 2)
     card = page.locator(f"{UI} .rl-card")
     card.locator("[data-rule=external-link]").wait_for()
