@@ -148,6 +148,8 @@ def rewrite(
 
 
 def _never_worse(record: InputRecord, before: ResultRecord, response: RewriteResponse) -> RewriteResponse:
+    # The rewrite is linted in the draft's language; say where that language came from.
+    response.result.lang_source = before.lang_source
     if response.result.score >= before.score:
         return response
     log.warning(

@@ -195,3 +195,9 @@ def test_a_language_without_sentences_is_only_cleaned(linter: Linter) -> None:
     assert response.result.compliant
     assert response.text == "Hallo Jan, het spijt me dat de lamp kapot is aangekomen."
     assert response.notes and "Dutch" in response.notes[0]
+
+
+def test_the_detected_language_is_reported_as_detected(linter: Linter) -> None:
+    record = InputRecord(text="Bonjour, vous devez renvoyer l'article avant de recevoir le remboursement.")
+    response = rewrite(record, linter=linter, options=OFFLINE)
+    assert (response.result.lang, response.result.lang_source) == ("fr", "detected")
