@@ -387,6 +387,22 @@ def test_a_rich_text_editor_is_underlined_at_the_right_words(page: Any, site: Fi
         assert abs(got[key] - expected[key]) < 1.0, (key, got, expected)
 
 
+def test_a_fix_applies_in_a_rich_text_editor_too(page: Any, site: FixtureSite) -> None:
+    open_thread(page, site, editor="rich")
+    page.locator("#reply-box").click()
+    page.keyboard.type("Hello 😀 Jane,", delay=2)
+    page.keyboard.press("Enter")
+    page.keyboard.type("please visit www.myshop-example.com for the manual.", delay=2)
+    wait_for_rules(page, "external-link")
+    rect = mark_for(page, "external-link")["rect"]
+    page.mouse.move(rect["x"] + rect["width"] / 2, rect["y"] + rect["height"] / 2)
+    page.locator(f"{UI} .rl-card [data-rule=external-link] button[data-action=fix]").click()
+    page.wait_for_function("() => !document.querySelector('#reply-box').innerText.includes('www.')")
+    text = page.evaluate("() => document.querySelector('#reply-box').innerText")
+    assert text.startswith("Hello 😀 Jane,\n")
+    assert "for the manual." in text
+
+
 def test_a_reply_box_rendered_late_is_found_before_it_is_focused(page: Any, site: FixtureSite) -> None:
     page.goto(site.url(delay="1500"))
     page.locator(f"{UI} .rl-pill").wait_for(state="attached", timeout=10_000)
