@@ -190,6 +190,15 @@ class ApiServer:
             # Other test workers may still use it when this one ends (see conftest).
             start_new_session=True,
         )
+        try:
+            self._wait_ready(timeout)
+        except BaseException:
+            # It runs in its own session: never leave it behind (interrupts included).
+            self.stop()
+            raise
+
+    def _wait_ready(self, timeout: float) -> None:
+        assert self._proc is not None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
@@ -201,7 +210,6 @@ class ApiServer:
             except urllib.error.HTTPError as exc:
                 body = exc.read().decode("utf-8", "replace")
                 if "engine-failed" in body:  # a broken rule file: say so now, not after the timeout
-                    self.stop()
                     raise RuntimeError(f"replylint serve cannot load the engine: {body}") from None
             except OSError:
                 pass  # not listening yet
