@@ -3,9 +3,16 @@
 Loading the rules and the five language pipelines takes seconds; it runs in a
 thread started by the application's lifespan, so the port answers ``/healthz``
 at once and ``/readyz`` says when the engine is warm. Requests that arrive
-before that wait for it (within the request timeout). Linting is CPU work: it
-runs in worker threads, at most ``lint_threads`` at a time, so the event loop
-keeps accepting and answering while a long reply is being linted.
+before that wait for it (within the request timeout).
+
+Linting is CPU work under the GIL: a second thread would not lint faster, so jobs
+run one at a time, in a worker thread, while the event loop keeps accepting and
+answering. A job whose request timed out while it queued is skipped. Rewrites,
+which may wait seconds for an LLM, start in turn and then run beside the queue.
+
+Before the first request, every rule's examples are linted once in each warmed
+language, so the matchers the engine builds on first use are built at start-up
+and the first replies are as fast as the rest.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import asyncio
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
@@ -21,7 +29,7 @@ import anyio
 import anyio.to_thread
 
 from replylint.engine import Linter, LintOptions
-from replylint.errors import InputError, TooLargeError
+from replylint.errors import InputError, ReplylintError, TooLargeError
 from replylint.schema import InputRecord, RuleInfo
 
 from .errors import ServiceUnavailable
@@ -30,6 +38,14 @@ from .settings import Settings
 log = logging.getLogger("replylint.api")
 
 T = TypeVar("T")
+
+
+#: Languages whose examples a linter has already run (once per process is enough).
+_exercised: weakref.WeakKeyDictionary[Linter, set[str]] = weakref.WeakKeyDictionary()
+
+
+class _Skipped(Exception):
+    """The request gave up before its job started."""
 
 
 class LintService:
@@ -41,7 +57,7 @@ class LintService:
         self._error: str | None = None
         self._done = threading.Event()
         self._loaded: asyncio.Event | None = None
-        self._limiter: anyio.CapacityLimiter | None = None
+        self._engine = threading.Lock()  # one linting job at a time
         self._rules: list[RuleInfo] | None = None
         self.load_seconds: float | None = None
 
@@ -51,27 +67,23 @@ class LintService:
         """Begin loading in a thread (call from the event loop, in the lifespan)."""
         loop = asyncio.get_running_loop()
         self._loaded = asyncio.Event()
-        self._limiter = anyio.CapacityLimiter(self.settings.lint_threads)
 
         def load() -> None:
             started = time.perf_counter()
             try:
                 linter = self._linter or Linter(options=LintOptions(max_chars=self.settings.max_text_chars))
-                linter.warm(self.settings.warm_languages)
-                if self.settings.warm_languages:
-                    # Language detection loads its own models on first use.
-                    linter.check_text(
-                        "Thank you for your message, I am checking your order now.",
-                        buyer_message="Where is my parcel? It has not arrived yet.",
-                    )
+                with self._engine:
+                    linter.warm(self.settings.warm_languages)
+                    examples = self._exercise(linter, self.settings.warm_languages)
                 self._rules = [linter.catalogue.rule_info(r) for r in linter.catalogue.rules.values()]
                 self._linter = linter
                 self.load_seconds = time.perf_counter() - started
                 log.info(
-                    "engine ready in %.1f s: %d rules, languages %s",
+                    "engine ready in %.1f s: %d rules, languages %s, %d rule examples run",
                     self.load_seconds,
                     len(self._rules),
                     ", ".join(self.settings.warm_languages) or "none warmed",
+                    examples,
                 )
             except Exception as exc:  # the process stays up and says why in /readyz
                 self._error = f"{type(exc).__name__}: {exc}"
@@ -82,6 +94,36 @@ class LintService:
                     loop.call_soon_threadsafe(self._loaded.set)
 
         threading.Thread(target=load, name="replylint-warm", daemon=True).start()
+
+    @staticmethod
+    def _exercise(linter: Linter, langs: Iterable[str]) -> int:
+        wanted = set(langs) - _exercised.setdefault(linter, set())
+        if not wanted:
+            return 0
+        _exercised[linter] |= wanted
+        return LintService._lint_examples(linter, wanted)
+
+    @staticmethod
+    def _lint_examples(linter: Linter, wanted: set[str]) -> int:
+        """Lint every rule example of the warmed languages, as written and as a buyer
+        message, so the matchers the engine builds on first use are built now; the
+        language detector loads here too."""
+        done = 0
+        for rule in linter.catalogue.rules.values():
+            for example in (*rule.examples.fires, *rule.examples.passes):
+                if example.lang not in wanted:
+                    continue
+                buyer = example.buyer_message or example.text
+                for record in (
+                    {"text": example.text, "lang": example.lang, "marketplace": example.marketplace},
+                    {"text": example.text, "buyer_message": buyer, "marketplace": example.marketplace},
+                ):
+                    try:
+                        linter.check(record)
+                    except ReplylintError:
+                        continue  # an example the API would refuse too (e.g. empty text)
+                    done += 1
+        return done
 
     def wait_ready(self, timeout: float | None = None) -> bool:
         """Block until loading finished (for tests and the serve command)."""
@@ -106,10 +148,29 @@ class LintService:
             raise ServiceUnavailable(f"the engine failed to load: {self._error}", code="engine-failed")
         return self._linter
 
-    async def run(self, fn: Callable[[Linter], T]) -> T:
-        """``fn(linter)`` in a worker thread; the request timeout may abandon it."""
+    async def run(self, fn: Callable[[Linter], T], *, queued: bool = True) -> T:
+        """``fn(linter)`` in a worker thread, after the jobs before it.
+
+        A queued job runs alone; one that is not (a rewrite, which may wait seconds
+        for an LLM) starts in turn and then runs beside the queue. The request timeout
+        may abandon the wait; a job that has not started by then is skipped.
+        """
         linter = await self.linter()
-        return await anyio.to_thread.run_sync(fn, linter, abandon_on_cancel=True, limiter=self._limiter)
+        abandoned = threading.Event()
+
+        def job() -> T:
+            with self._engine:
+                if abandoned.is_set():
+                    raise _Skipped
+                if queued:
+                    return fn(linter)
+            return fn(linter)
+
+        try:
+            return await anyio.to_thread.run_sync(job, abandon_on_cancel=True)
+        except BaseException:
+            abandoned.set()
+            raise
 
     async def rules(self) -> list[RuleInfo]:
         await self.linter()

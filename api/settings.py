@@ -102,10 +102,6 @@ class Settings(BaseSettings):
         description="Per key (or per client address without keys), e.g. '20/second;1200/minute'; "
         "'off' to disable. A batch costs one unit per record.",
     )
-    lint_threads: int = Field(
-        default=4, ge=1, le=64, description="Requests linted at once per worker (off the event loop)."
-    )
-
     # -- engine, docs, logs -------------------------------------------------------------
     warm_languages: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: list(LANGUAGES),

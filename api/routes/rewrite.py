@@ -36,4 +36,4 @@ async def rewrite_reply(
     def work(linter: Linter) -> str:
         return rewrite(record, linter=linter).model_dump_json()
 
-    return Response(content=await service.run(work), media_type="application/json")
+    return Response(content=await service.run(work, queued=False), media_type="application/json")

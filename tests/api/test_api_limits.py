@@ -183,7 +183,32 @@ def test_a_request_over_the_timeout_is_503_and_the_server_goes_on(
     assert time.perf_counter() - started < 0.9  # answered without waiting for the thread
     assert error_of(response, 503) == "timeout"
     monkeypatch.setattr(linter, "check", real_check)
+    time.sleep(1.0)  # the abandoned job finishes in the background, then the queue moves on
     assert client.post("/v1/check", json=BODY).status_code == 200
+
+
+def test_a_request_that_timed_out_in_the_queue_is_not_linted(
+    serve: Callable[..., TestClient], linter: Linter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = serve(request_timeout=0.5)
+    real_check = linter.check
+    texts: list[str] = []
+
+    def slow_check(record: Any, *args: Any, **kwargs: Any) -> Any:
+        texts.append(record.text)
+        time.sleep(1.5 if record.text == "first" else 0)
+        return real_check(record, *args, **kwargs)
+
+    monkeypatch.setattr(linter, "check", slow_check)
+    import threading
+
+    first = threading.Thread(target=lambda: client.post("/v1/check", json={"text": "first", "lang": "en"}))
+    first.start()
+    time.sleep(0.1)
+    assert error_of(client.post("/v1/check", json={"text": "second", "lang": "en"}), 503) == "timeout"
+    first.join()
+    time.sleep(1.2)
+    assert texts == ["first"]  # "second" gave up while queued and was never linted
 
 
 def test_a_bug_is_a_500_without_a_trace_and_logged_with_the_request_id(
