@@ -16,9 +16,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from .anchored import AnchoredMatcher
 from .catalogue import ALL_LANGS_KEY, Catalogue, PatternSpec, Rule
 from .errors import RuleFileError
 from .linear_regex import LinearPattern, compile_linear
@@ -189,7 +190,7 @@ class LanguagePack:
         nlp = pipeline(lang)
         self.nlp = nlp
         self.entries: list[_Entry] = []
-        self.matcher = Matcher(nlp.vocab, validate=True)
+        self.matcher = AnchoredMatcher(nlp.vocab, validate=True, stop_words=frozenset(nlp.Defaults.stop_words))
         self.phrase: dict[str, PhraseMatcher] = {}
         self.regexes: list[tuple[int, re.Pattern[str] | LinearPattern, int | str | None]] = []
         self.checks: list[tuple[int, CheckFn, dict[str, Any]]] = []
