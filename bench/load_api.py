@@ -8,8 +8,8 @@ Starts `replylint serve` (one worker) on a free loopback port, then:
 2. for each rate: an open-loop schedule of rate × seconds requests, request i sent at
    t0 + i/rate whatever happened to the earlier ones; latency counts from the
    scheduled time, so a stalled server cannot hide its queue (no coordinated omission);
-3. memory: requests at a steady 150 requests/s, the server's RSS read from /proc after
-   1,000, 2,000 … 10,000 of them.
+3. memory: 10,000 more requests, four in flight, the server's RSS read from /proc
+   after 1,000, 2,000 … 10,000 of them.
 
 Replies are ~1 KB, built from the dev corpus (or examples/) in five languages, each with
 a buyer message; every request carries new order numbers, names and amounts, so the
@@ -135,6 +135,35 @@ async def open_loop(
     return run
 
 
+async def memory_run(
+    client: httpx.AsyncClient,
+    pid: int,
+    total: int,
+    cases: list[dict[str, Any]],
+    rng: random.Random,
+    auto_lang: bool,
+    in_flight: int = 4,
+    limit_seconds: float = 1800.0,
+) -> list[tuple[int, float]]:
+    """``total`` requests, ``in_flight`` at a time; RSS after every 1,000 (bounded in time)."""
+    samples: list[tuple[int, float]] = [(0, rss_mb(pid))]
+    done = 0
+    deadline = time.monotonic() + limit_seconds
+
+    async def worker(offset: int) -> None:
+        nonlocal done
+        for i in range(offset, total, in_flight):
+            if time.monotonic() > deadline:
+                return
+            await client.post("/v1/check", json=make_body(cases, i, rng, auto_lang))
+            done += 1
+            if done % 1000 == 0:
+                samples.append((done, rss_mb(pid)))
+
+    await asyncio.gather(*(worker(k) for k in range(in_flight)))
+    return samples
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
@@ -207,7 +236,7 @@ async def bench(args: argparse.Namespace) -> None:
                 f"{'rate':>6} {'sent':>6} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'max ms':>8} "
                 f"{'CPU ms/req':>10}  statuses"
             )
-            for rate in args.rates:
+            for rate in args.rates if args.latency else []:
                 count = int(rate * args.seconds)
                 cpu_before = cpu_seconds(proc.pid)
                 run = await open_loop(client, rate, count, cases, rng, args.auto_lang)
@@ -221,28 +250,14 @@ async def bench(args: argparse.Namespace) -> None:
                 await asyncio.sleep(1.0)
 
             if args.memory_requests:
-                print(f"\nmemory: server RSS during {args.memory_requests:,} requests at 150 requests/s")
-                done = 0
-                samples: list[tuple[int, float]] = [(0, rss_mb(proc.pid))]
-                step = 1000
-
-                def count() -> None:
-                    nonlocal done
-                    done += 1
-                    if done % step == 0:
-                        samples.append((done, rss_mb(proc.pid)))
-
-                run = await open_loop(
-                    client, 150, args.memory_requests, cases, rng, args.auto_lang, on_done=count
-                )
+                print(f"\nmemory: server RSS during {args.memory_requests:,} requests (4 in flight)")
+                samples = await memory_run(client, proc.pid, args.memory_requests, cases, rng, args.auto_lang)
                 for n, mb in samples:
-                    print(f"  after {n:>6,} requests: {mb:7.1f} MB")
+                    print(f"  after {n:>6,} requests: {mb:7.1f} MB", flush=True)
                 by_n = dict(samples)
                 if 1000 in by_n and args.memory_requests in by_n:
                     growth = by_n[args.memory_requests] - by_n[1000]
                     print(f"  growth from 1,000 to {args.memory_requests:,}: {growth:+.1f} MB")
-                p50, p99 = pct(run.latencies, 50), pct(run.latencies, 99)
-                print(f"  latency meanwhile: p50 {p50:.1f} ms, p99 {p99:.1f} ms")
             print(f"\nload: {os.getloadavg()[0]:.2f} (1-min average) after the run")
     finally:
         proc.send_signal(signal.SIGINT)
@@ -260,6 +275,7 @@ def main() -> None:
     ap.add_argument("--rates", default="50,100,200", help="requests per second, comma-separated")
     ap.add_argument("--seconds", type=float, default=15.0, help="duration of each rate")
     ap.add_argument("--memory-requests", type=int, default=10_000, help="0 to skip the memory run")
+    ap.add_argument("--no-latency", dest="latency", action="store_false", help="skip the rate runs")
     ap.add_argument("--auto-lang", action="store_true", help="send lang 'auto' (detection on every request)")
     ap.add_argument(
         "--no-access-log", dest="access_log", action="store_false", help="turn the access log off"
