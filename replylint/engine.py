@@ -25,7 +25,8 @@ from .catalogue import Catalogue, Profile, Rule, load_catalogue, localised
 from .errors import InputError, TooLargeError
 from .langdetect import LangSource, resolve_language
 from .matching import Hit, LanguagePack, SentenceIndex, get_rule_check, merge_overlapping
-from .nlp import make_doc
+from . import spelling
+from .nlp import SUPPORTED_LANGS, make_doc
 from .normalise import NormalisedText, normalise
 from .schema import Diagnostic, Fix, InputRecord, ResultRecord, Severity, Triage
 
@@ -57,11 +58,14 @@ class Analysis:
         lang_source: LangSource = "given",
         buyer_lang: str | None = None,
         reading: str | None = None,
+        repair_spelling: bool = False,
     ) -> None:
         self.original = original
         # `reading` (same length as `original`) is what the rules read when a front end
         # hides non-prose spans, such as template placeholders; offsets are unchanged.
         self.norm: NormalisedText = normalise(original if reading is None else reading)
+        if repair_spelling and lang in SUPPORTED_LANGS:
+            self.norm = spelling.repair(self.norm, lang, catalogue)
         self.text = self.norm.text
         self.lang = lang
         self.lang_source = lang_source
@@ -84,8 +88,12 @@ class Analysis:
         """The buyer's message, analysed in its own language (None when absent)."""
         if not self.buyer_message or not self.buyer_message.strip():
             return None
-        lang, source = resolve_language(self.buyer_message, None, default=self._buyer_lang)
-        return Analysis(self.buyer_message, lang, self.profile, self.catalogue, lang_source=source)
+        lang, source = resolve_language(
+            self.buyer_message, None, default=self._buyer_lang, prior=self._buyer_lang
+        )
+        return Analysis(
+            self.buyer_message, lang, self.profile, self.catalogue, lang_source=source, repair_spelling=True
+        )
 
     @cached_property
     def line_starts(self) -> list[int]:

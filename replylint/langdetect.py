@@ -10,6 +10,8 @@ recognised as such instead of being forced into Spanish. Order of decisions:
 3. ``lang`` absent or ``auto``: detect on the reply; if the reply is too short or
    the detector unsure, detect on the buyer's message; if that fails too, use the
    marketplace profile's default language (``lang_source = "fallback"``).
+   The buyer's message is detected on its own, with the reply's language as the
+   expected one: it wins unless another language is clearly more likely.
 4. ``lang`` malformed (``klingon``, ``12``): :class:`~replylint.errors.LanguageError`.
 """
 
@@ -31,6 +33,8 @@ _LETTERS = re.compile(r"[^\W\d_]")
 MIN_LETTERS = 12
 #: Share of confidence the best language needs.
 MIN_CONFIDENCE = 0.5
+#: Share of the best language's confidence at which the expected language still wins.
+PRIOR_SHARE = 0.5
 #: Detection reads at most this many characters (cost stays flat on long texts).
 MAX_CHARS = 600
 _EXTRA = (
@@ -58,8 +62,14 @@ def _detectors() -> tuple[Any, Any]:
     return precise, fast
 
 
-def detect(text: str) -> tuple[str | None, float]:
-    """Best language code for ``text`` and its confidence (None when unsure)."""
+def detect(text: str, prior: str | None = None) -> tuple[str | None, float]:
+    """Best language code for ``text`` and its confidence (None when unsure).
+
+    ``prior`` is the language the text is expected in (a buyer's message in a thread
+    answered in German is most likely German): it wins when the detector gives it at
+    least :data:`PRIOR_SHARE` of the best language's confidence, so a short, mistyped
+    "Das Paket ist nie angekomen" (Dutch 0.53, German 0.32) stays German.
+    """
     sample = text[:MAX_CHARS]
     if len(_LETTERS.findall(sample)) < MIN_LETTERS:
         return None, 0.0
@@ -72,6 +82,12 @@ def detect(text: str) -> tuple[str | None, float]:
         return None, 0.0
     best = values[0]
     code = best.language.iso_code_639_1.name.lower()
+    if prior is not None and code != prior:
+        for value in values:
+            if value.language.iso_code_639_1.name.lower() == prior:
+                if value.value >= PRIOR_SHARE * best.value:
+                    return prior, value.value
+                break
     if best.value < MIN_CONFIDENCE:
         return None, best.value
     return code, best.value
@@ -94,11 +110,12 @@ def resolve_language(
     *,
     buyer_message: str | None = None,
     default: str = "en",
+    prior: str | None = None,
 ) -> tuple[str, LangSource]:
-    """The language the rules run in, and where it came from."""
+    """The language the rules run in, and where it came from (``prior``: see :func:`detect`)."""
     if requested and requested.lower() != "auto":
         return normalise_code(requested), "given"
-    code, _ = detect(text)
+    code, _ = detect(text, prior)
     if code is None and buyer_message:
         code, _ = detect(buyer_message)
     if code is None:

@@ -139,6 +139,20 @@ def _apply_edits(
     return "".join(out), new_starts, new_ends
 
 
+def with_edits(norm: NormalisedText, edits: list[Edit]) -> NormalisedText:
+    """``norm`` with non-overlapping, sorted ``edits`` of its text applied; the offset
+    map still leads to the original (a replacement maps to the range it replaced)."""
+    if not edits:
+        return norm
+    if norm._starts is None or norm._ends is None:
+        starts = array("l", range(len(norm.text)))
+        ends = array("l", range(1, len(norm.text) + 1))
+    else:
+        starts, ends = norm._starts, norm._ends
+    text, starts, ends = _apply_edits(norm.text, starts, ends, edits)
+    return NormalisedText(norm.original, text, starts, ends)
+
+
 def _regex_edits(text: str, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]) -> list[Edit]:
     return [(m.start(), m.end(), repl(m)) for m in pattern.finditer(text)]
 

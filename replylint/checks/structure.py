@@ -37,11 +37,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from spacy.attrs import IDX, LEMMA, LENGTH, LOWER
 from spacy.matcher import PhraseMatcher
-from spacy.matcher.levenshtein import levenshtein
 
 from ..errors import RuleFileError
 from ..matching import Hit, register_check
 from ..nlp import make_doc, pipeline
+from ..spelling import is_typo
 
 if TYPE_CHECKING:
     from ..catalogue import Catalogue
@@ -466,13 +466,10 @@ def near(analysis: Analysis, args: dict[str, Any]) -> list[Hit]:
 # -- typo.v1 -------------------------------------------------------------------------
 
 
-def _max_edits(word: str) -> int:
-    return 1 if len(word) < 8 else 2
-
-
 @register_check("typo.v1")
 def typo(analysis: Analysis, args: dict[str, Any]) -> list[Hit]:
-    """Words one edit (two from eight letters on) away from a listed word.
+    """Words one edit (two from eight letters on, or two swapped letters) away from a
+    listed word, with the same first letter.
 
     args: ``words`` (lexicon or list of single words), ``min_length`` (shorter words
     are never compared, default 6: short words have too many neighbours).
@@ -483,18 +480,11 @@ def typo(analysis: Analysis, args: dict[str, Any]) -> list[Hit]:
     if not targets:
         return []
     index = token_index(analysis)
-    out: list[Hit] = []
-    for i, text in enumerate(index.lower_text()):
-        if len(text) < min_len - 1 or not text.isalpha():
-            continue
-        for target in targets:
-            if abs(len(text) - len(target)) > 2:
-                continue
-            edits = _max_edits(target)
-            if levenshtein(text, target, edits) <= edits:
-                out.append(Hit(index.starts[i], index.ends[i]))
-                break
-    return out
+    return [
+        Hit(index.starts[i], index.ends[i])
+        for i, text in enumerate(index.lower_text())
+        if len(text) >= min_len - 1 and text.isalpha() and any(is_typo(text, t) for t in targets)
+    ]
 
 
 # -- buyer-terms.v1 ------------------------------------------------------------------

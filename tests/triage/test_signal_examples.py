@@ -26,7 +26,13 @@ def test_signal_is_found_exactly_in_its_firing_examples(
     linter: Linter, signal: Signal, example: Example
 ) -> None:
     scope = "buyer" if "buyer" in signal.scope else "reply"
-    analysis = Analysis(example.text, example.lang, linter.catalogue.profile("amazon"), linter.catalogue)
+    analysis = Analysis(
+        example.text,
+        example.lang,
+        linter.catalogue.profile("amazon"),
+        linter.catalogue,
+        repair_spelling=scope == "buyer",  # as a buyer's message is read
+    )
     found = {f.signal.id for f in find_signals(analysis, scope)}
     if example in signal.examples.fires:
         assert signal.id in found, f"{signal.id} not found in {example.text!r} (found {sorted(found)})"
