@@ -10,10 +10,16 @@ without (not optional, a literal or ``IN`` list on ``LOWER``/``ORTH``/``LEMMA``/
 :class:`AnchoredMatcher` accepts the same pattern dicts (validated by spaCy's own
 ``Matcher``) and compiles each into steps over integer columns of the Doc (one
 vectorised ``to_array``). Per Doc, an inverted index finds where each pattern's
-rarest anchor occurs; the pattern is tried only from the start positions that can
-reach it, by a small backtracking walk over the steps. Like spaCy's Matcher it
+rarest anchor occurs; from each occurrence the steps before the anchor are matched
+backwards and the steps after it forwards, each as a set of reachable positions
+(so a quantifier is tried once per position, not once per path), and every start
+pairs with every end. Each step is compiled to one Python function over a row of
+the Doc's columns and its result memoised per token. Like spaCy's Matcher it
 returns every (start, end) the pattern matches, non-empty; ``tests/core/
 test_anchored.py`` checks it against spaCy's Matcher on every shipped pattern.
+
+Patterns added with ``lazy=True`` are matched only when asked for by key
+(:meth:`DocMatches.of`), sharing the per-token results of one Doc.
 
 Supported: ``ORTH``/``TEXT``/``LOWER``/``LEMMA``/``NORM``/``SHAPE`` values, ``IN``,
 ``NOT_IN``, ``REGEX``, ``FUZZY``/``FUZZYn`` (also with ``IN``), ``LENGTH`` and the
@@ -26,7 +32,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from spacy.attrs import IDS
@@ -93,29 +99,40 @@ def repeat_bounds(op: Any) -> tuple[int, int]:
 
 # A check is a tuple; the first item says its kind:
 #   ("eq", col, hash) ("in", col, hashes) ("nin", col, hashes) ("flag", col, bool)
-#   ("rx", col, pattern) ("fz", col, words, n) ("len", op, n)
+#   ("rx", col, pattern) ("fz", col, words, n) ("len", col, op, n)
 Check = tuple[Any, ...]
+#: A step's test: one token's row of column values → does the token match.
+Test = Callable[[list[int]], bool]
+#: Entries kept per REGEX/FUZZY check (value hash → result) before it starts afresh.
+_VALUE_CACHE_MAX = 200_000
 
 
 class _Step:
-    __slots__ = ("checks", "high", "low", "negate", "sid")
+    __slots__ = ("high", "low", "sid", "test")
 
-    def __init__(self, sid: int, checks: list[Check], low: int, high: int, negate: bool) -> None:
-        self.sid = sid
-        self.checks = checks
+    def __init__(self, sid: int, test: Test, low: int, high: int) -> None:
+        self.sid = sid  # identical token specs share an id, so their results are shared
+        self.test = test
         self.low = low
         self.high = high
-        self.negate = negate
 
 
 class _Pattern:
-    __slots__ = ("anchor", "before", "key", "min_before", "scan", "steps")
+    """A compiled pattern and how to find it.
+
+    ``pivot`` is a single, mandatory step matched first (at the occurrences of
+    ``anchor``'s values, or at every token when ``anchor`` is None); the rest is
+    matched outwards from it. Without a pivot (``pivot == -1``), the pattern is
+    walked forwards from every start that can reach an ``anchor`` occurrence
+    (``before``/``min_before`` tokens earlier at most/least), or from every token."""
+
+    __slots__ = ("anchor", "before", "key", "min_before", "pivot", "steps")
 
     def __init__(self, key: int, steps: list[_Step]) -> None:
         self.key = key
         self.steps = steps
         self.anchor: tuple[str, frozenset[int]] | None = None
-        self.scan: _Step | None = None  # without a literal anchor: a mandatory step to scan for
+        self.pivot = -1
         self.before = _UNBOUNDED
         self.min_before = 0
 
@@ -129,15 +146,15 @@ class AnchoredMatcher:
         self.validate = validate
         self.stop_words = frozenset(w.lower() for w in stop_words)
         self.fallback = Matcher(vocab, validate=validate)
-        self.patterns: list[_Pattern] = []
-        self.unanchored: list[_Pattern] = []
+        self.lazy_fallback = Matcher(vocab, validate=validate)
+        self.patterns: list[_Pattern] = []  # matched by every call
+        self.lazy: dict[int, list[_Pattern]] = {}  # key → patterns matched on demand
+        self.lazy_fallback_keys: set[int] = set()
         self.columns: dict[str, int] = {}  # attr name → column in the per-Doc array
-        self.index: dict[str, dict[int, list[int]]] = defaultdict(dict)  # attr → hash → patterns
+        self.index: dict[str, dict[int, list[_Pattern]]] = defaultdict(dict)  # attr → hash → patterns
+        self.unanchored: list[_Pattern] = []
         self._keys: set[str] = set()
-        self._signatures: dict[tuple[Any, ...], int] = {}
-        # (check, value hash) → result for checks on a string value (REGEX, FUZZY),
-        # shared by all Docs: the vocabulary of replies is small.
-        self.value_cache: dict[tuple[int, int], bool] = {}
+        self._tests: dict[tuple[Any, ...], _Step] = {}
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -156,10 +173,11 @@ class AnchoredMatcher:
 
     def _compile_attr(self, attr: str, value: Any) -> list[Check]:
         if attr == "LENGTH":
+            col = self._column("LENGTH")
             if isinstance(value, int):
-                return [("len", "==", value)]
+                return [("len", col, "==", value)]
             if isinstance(value, dict) and all(k in _COMPARE for k in value):
-                return [("len", op, int(n)) for op, n in value.items()]
+                return [("len", col, op, int(n)) for op, n in value.items()]
             raise Unsupported(f"LENGTH {value!r}")
         if attr in _FLAG_ATTRS:
             if not isinstance(value, bool):
@@ -192,8 +210,76 @@ class AnchoredMatcher:
                 raise Unsupported(f"{attr}.{pred}")
         return checks
 
+    def _step(self, checks: list[Check], negate: bool, low: int, high: int) -> _Step:
+        signature = (tuple(checks), negate, low, high)
+        step = self._tests.get(signature)
+        if step is None:
+            sid = len(self._tests)
+            step = self._tests[signature] = _Step(sid, self._compile_test(checks, negate), low, high)
+        return step
+
+    def _compile_test(self, checks: list[Check], negate: bool) -> Test:
+        """One function for a token spec: ``row`` holds the token's column values.
+
+        Generated source, because a spec is tested on thousands of tokens a second
+        and a single expression is several times faster than a loop over checks."""
+        names: dict[str, Any] = {}
+        terms: list[str] = []
+        # Equality and set membership first: they are cheap and decide most tokens.
+        order = {"eq": 0, "in": 1, "nin": 2, "flag": 3, "len": 4, "rx": 5, "fz": 6}
+        for j, check in enumerate(sorted(checks, key=lambda c: order[c[0]])):
+            kind, col = check[0], check[1]
+            if kind == "eq":
+                terms.append(f"r[{col}] == {int(check[2])}")
+            elif kind in ("in", "nin"):
+                names[f"s{j}"] = check[2]
+                terms.append(f"r[{col}] {'in' if kind == 'in' else 'not in'} s{j}")
+            elif kind == "flag":
+                terms.append(f"{'' if check[2] else 'not '}r[{col}]")
+            elif kind == "len":
+                terms.append(f"r[{col}] {check[2]} {int(check[3])}")
+            else:
+                names[f"v{j}"] = self._value_test(check)
+                terms.append(f"v{j}(r[{col}])")
+        expr = " and ".join(terms) or "True"
+        if negate:
+            expr = f"not ({expr})"
+        source = f"def test(r):\n    return {expr}\n"
+        exec(compile(source, "<anchored step>", "exec"), names)  # our own generated source
+        test: Test = names["test"]
+        return test
+
+    def _value_test(self, check: Check) -> Callable[[int], bool]:
+        """A REGEX or FUZZY check on a string value, memoised by value hash across
+        Docs: the vocabulary of replies is small."""
+        strings = self.strings
+        cache: dict[int, bool] = {}
+        if check[0] == "rx":
+            search = check[2].search
+
+            def compute(text: str) -> bool:
+                return search(text) is not None
+
+        else:
+            words, dist = check[2], check[3]
+
+            def compute(text: str) -> bool:
+                return any(levenshtein_compare(text, w, dist) for w in words)
+
+        def test(value: int) -> bool:
+            ok = cache.get(value)
+            if ok is None:
+                if len(cache) > _VALUE_CACHE_MAX:
+                    cache.clear()
+                ok = cache[value] = compute(strings[value])
+            return ok
+
+        return test
+
     def _compile(self, key: int, pattern: list[dict[str, Any]]) -> _Pattern:
-        steps = []
+        steps: list[_Step] = []
+        literals: list[tuple[int, int, str, frozenset[int]]] = []  # (cost, step, attr, values)
+        col_attr = {}
         for spec in pattern:
             if not isinstance(spec, dict):
                 raise Unsupported("token spec is not a mapping")
@@ -206,49 +292,45 @@ class AnchoredMatcher:
                     raise Unsupported("extension attributes")
                 checks.extend(self._compile_attr(str(raw_attr).upper(), value))
             negate = spec.get("OP") == "!"
-            # Identical token specs share one id, so their test is memoised once.
-            signature = (tuple(checks), negate)
-            sid = self._signatures.setdefault(signature, len(self._signatures))
-            steps.append(_Step(sid, checks, low, high, negate))
+            col_attr = {col: attr for attr, col in self.columns.items()}
+            if low >= 1 and not negate:
+                for check in checks:
+                    if check[0] in ("eq", "in") and col_attr[check[1]] in _ANCHOR_ATTRS:
+                        values = frozenset([check[2]]) if check[0] == "eq" else check[2]
+                        literals.append((self._cost(values), len(steps), col_attr[check[1]], values))
+            steps.append(self._step(checks, negate, low, high))
         compiled = _Pattern(key, steps)
-        self._anchor(compiled)
+        self._anchor(compiled, literals)
         return compiled
 
-    def _anchor(self, pattern: _Pattern) -> None:
-        """Pick the rarest mandatory literal step; note how far a start can be from it."""
-        col_attr = {col: attr for attr, col in self.columns.items()}
-        best = None
-        best_cost = 0
-        for i, step in enumerate(pattern.steps):
-            if step.low < 1 or step.negate:
-                continue
-            for check in step.checks:
-                if check[0] not in ("eq", "in") or col_attr[check[1]] not in _ANCHOR_ATTRS:
-                    continue
-                values = frozenset([check[2]]) if check[0] == "eq" else check[2]
-                cost = sum(_STOP_COST if self.strings[v].lower() in self.stop_words else 1 for v in values)
-                if best is None or cost < best_cost:
-                    best, best_cost = (i, col_attr[check[1]], values), cost
-        if best is None:
-            # No literal anchor: scan for the first mandatory step instead.
-            for i, step in enumerate(pattern.steps):
-                if step.low >= 1 and not step.negate:
-                    before = sum(s.high for s in pattern.steps[:i])
-                    if before < _UNBOUNDED:
-                        pattern.scan = step
-                        pattern.before = before
-                        pattern.min_before = sum(s.low for s in pattern.steps[:i])
-                    return
-            return
-        i, attr, values = best
-        before = sum(s.high for s in pattern.steps[:i])
-        if before >= _UNBOUNDED:
-            return
-        pattern.anchor = (attr, values)
-        pattern.before = before
-        pattern.min_before = sum(s.low for s in pattern.steps[:i])
+    def _cost(self, values: frozenset[int]) -> int:
+        return sum(_STOP_COST if self.strings[v].lower() in self.stop_words else 1 for v in values)
 
-    def add(self, key: str, patterns: list[list[dict[str, Any]]]) -> None:
+    def _anchor(self, pattern: _Pattern, literals: list[tuple[int, int, str, frozenset[int]]]) -> None:
+        """Pick the rarest mandatory literal step as pivot; failing that, a single
+        mandatory step tested at every token."""
+        steps = pattern.steps
+        best = min(literals, key=lambda c: c[0], default=None)  # first of the cheapest
+        if best is not None and steps[best[1]].high != 1:
+            before = sum(s.high for s in steps[: best[1]])
+            if before < _UNBOUNDED:  # a repeated anchor: walk from the starts that reach it
+                pattern.anchor = (best[2], best[3])
+                pattern.before = before
+                pattern.min_before = sum(s.low for s in steps[: best[1]])
+                return
+            best = min((c for c in literals if steps[c[1]].high == 1), key=lambda c: c[0], default=None)
+        if best is not None:
+            pattern.pivot = best[1]
+            pattern.anchor = (best[2], best[3])
+            return
+        for i, step in enumerate(steps):
+            if step.low == step.high == 1:
+                pattern.pivot = i
+                return
+
+    def add(self, key: str, patterns: list[list[dict[str, Any]]], *, lazy: bool = False) -> None:
+        """Add patterns under ``key``; ``lazy`` ones are matched only on request
+        (:meth:`DocMatches.of`), not by :meth:`__call__` or :meth:`DocMatches.eager`."""
         key_hash = int(self.strings.add(key))
         for pattern in patterns:
             if self.validate:  # spaCy's own validation and error messages
@@ -256,160 +338,233 @@ class AnchoredMatcher:
             try:
                 compiled = self._compile(key_hash, pattern)
             except Unsupported:
-                self.fallback.add(key, [pattern])
+                if lazy:
+                    self.lazy_fallback.add(key, [pattern])
+                    self.lazy_fallback_keys.add(key_hash)
+                else:
+                    self.fallback.add(key, [pattern])
                 continue
-            self.patterns.append(compiled)
-            if compiled.anchor is None:
+            if lazy:
+                self.lazy.setdefault(key_hash, []).append(compiled)
+            elif compiled.anchor is None:
+                self.patterns.append(compiled)
                 self.unanchored.append(compiled)
             else:
+                self.patterns.append(compiled)
                 attr, values = compiled.anchor
                 for value in values:
-                    self.index[attr].setdefault(value, []).append(len(self.patterns) - 1)
+                    self.index[attr].setdefault(value, []).append(compiled)
         self._keys.add(key)
 
     # -- matching -----------------------------------------------------------------------
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
-        matches: set[tuple[int, int, int]] = set()
-        if len(self.fallback):
-            matches.update(self.fallback(doc))
-        n = len(doc)
-        if not n or not self.patterns:
-            return sorted(matches, key=lambda m: (m[1], m[2], m[0]))
-        attrs = list(self.columns)
-        cols: list[list[int]] = []
-        if attrs:
+        """Every match of every pattern (lazy ones included), like spaCy's Matcher:
+        (key, start, end), sorted by start, end, key."""
+        state = DocMatches(self, doc)
+        matches = set(state.eager())
+        for key in self.lazy.keys() | self.lazy_fallback_keys:
+            matches.update(state.of(key))
+        return sorted(matches, key=_order)
+
+    def matches(self, doc: Doc) -> DocMatches:
+        """Matching state for one Doc: eager matches now, lazy ones on request."""
+        return DocMatches(self, doc)
+
+
+def _order(match: tuple[int, int, int]) -> tuple[int, int, int]:
+    return match[1], match[2], match[0]
+
+
+class DocMatches:
+    """One Doc's columns and per-token step results, shared by every pattern."""
+
+    __slots__ = ("_lazy_fallback", "cols", "doc", "masks", "matcher", "n", "rows")
+
+    def __init__(self, matcher: AnchoredMatcher, doc: Doc) -> None:
+        self.matcher = matcher
+        self.doc = doc
+        n = self.n = len(doc)
+        self.rows: list[list[int]] = []
+        self.cols: list[list[int]] = []
+        attrs = list(matcher.columns)
+        if attrs and n:
             # to_array gives a 1-D array for one attribute: shape it as columns.
             array = doc.to_array([IDS[a] for a in attrs]).reshape(n, len(attrs))
-            cols = [array[:, c].tolist() for c in range(len(attrs))]
-        test = _Tester(cols, self.strings, doc, self.value_cache)
+            self.rows = array.tolist()  # type: ignore[assignment]  # integer columns
+            self.cols = array.T.tolist()  # type: ignore[assignment]
+        self.masks: dict[int, bytearray] = {}  # step id → per token: 0 unknown, 1 no, 2 yes
+        self._lazy_fallback: list[tuple[int, int, int]] | None = None
 
-        starts: dict[int, set[int]] = defaultdict(set)
-        for attr, table in self.index.items():
-            column = cols[self.columns[attr]]
+    def eager(self) -> list[tuple[int, int, int]]:
+        """Matches of the patterns added without ``lazy``, sorted like spaCy's."""
+        matcher = self.matcher
+        found: set[tuple[int, int, int]] = set()
+        if len(matcher.fallback):
+            found.update(matcher.fallback(self.doc))
+        if not self.n:
+            return sorted(found, key=_order)
+        occurrences: dict[int, list[int]] = defaultdict(list)  # id(pattern) → anchor positions
+        by_id: dict[int, _Pattern] = {}
+        for attr, table in matcher.index.items():
+            column = self.cols[matcher.columns[attr]]
             for pos, value in enumerate(column):
                 hits = table.get(value)
                 if hits:
-                    for p in hits:
-                        pattern = self.patterns[p]
-                        lo = max(0, pos - pattern.before)
-                        hi = pos - pattern.min_before
-                        if hi >= lo:
-                            starts[p].update(range(lo, hi + 1))
-        for p, positions in starts.items():
-            pattern = self.patterns[p]
-            first = pattern.steps[0]
-            for start in sorted(positions):
-                if first.low and not test(first, start):
-                    continue  # most starts fail on the first token
-                for end in _walk(pattern.steps, start, n, test):
-                    matches.add((pattern.key, start, end))
-        for pattern in self.unanchored:
-            if pattern.scan is None:
-                candidates: Any = range(n)
-            else:
-                step = pattern.scan
-                candidates = set()
-                for pos in range(n):
-                    if test(step, pos):
-                        lo = max(0, pos - pattern.before)
-                        hi = pos - pattern.min_before
-                        if hi >= lo:
-                            candidates.update(range(lo, hi + 1))
-                candidates = sorted(candidates)
-            first = pattern.steps[0]
-            for start in candidates:
-                if first.low and not test(first, start):
+                    for pattern in hits:
+                        occurrences[id(pattern)].append(pos)
+                        by_id[id(pattern)] = pattern
+        for pid, positions in occurrences.items():
+            self._match(by_id[pid], positions, found)
+        for pattern in matcher.unanchored:
+            self._match(pattern, None, found)
+        return sorted(found, key=_order)
+
+    def of(self, key: int) -> list[tuple[int, int, int]]:
+        """Matches of the lazy patterns of ``key`` (any order)."""
+        found: set[tuple[int, int, int]] = set()
+        patterns = self.matcher.lazy.get(key, ())
+        if self.n:
+            for pattern in patterns:
+                if pattern.anchor is None:
+                    self._match(pattern, None, found)
                     continue
-                for end in _walk(pattern.steps, start, n, test):
-                    matches.add((pattern.key, start, end))
-        return sorted(matches, key=lambda m: (m[1], m[2], m[0]))
+                attr, values = pattern.anchor
+                column = self.cols[self.matcher.columns[attr]]
+                positions = [i for i, v in enumerate(column) if v in values]
+                if positions:
+                    self._match(pattern, positions, found)
+        if key in self.matcher.lazy_fallback_keys:
+            if self._lazy_fallback is None:
+                self._lazy_fallback = list(self.matcher.lazy_fallback(self.doc))
+            found.update(m for m in self._lazy_fallback if m[0] == key)
+        return list(found)
 
-
-class _Tester:
-    """Evaluates a step on a token, memoised per Doc."""
-
-    __slots__ = ("cols", "doc", "memo", "strings", "texts", "values")
-
-    def __init__(
-        self, cols: list[list[int]], strings: Any, doc: Doc, values: dict[tuple[int, int], bool]
+    def _match(
+        self, pattern: _Pattern, positions: list[int] | None, found: set[tuple[int, int, int]]
     ) -> None:
-        self.cols = cols
-        self.strings = strings
-        self.doc = doc
-        self.memo: dict[tuple[int, int], bool] = {}
-        self.texts: dict[int, str] = {}
-        self.values = values
+        key, steps, k = pattern.key, pattern.steps, pattern.pivot
+        n = self.n
+        if k < 0:
+            if positions is None:
+                starts: Iterable[int] = range(n)
+            else:
+                candidates: set[int] = set()
+                for pos in positions:
+                    lo = max(0, pos - pattern.before)
+                    hi = pos - pattern.min_before
+                    if hi >= lo:
+                        candidates.update(range(lo, hi + 1))
+                starts = candidates
+            for start in starts:
+                for end in self._forward(steps, 0, {start}):
+                    if end > start:
+                        found.add((key, start, end))
+            return
+        pivot = steps[k]
+        mask = self.masks.get(pivot.sid)
+        if mask is None:
+            mask = self.masks[pivot.sid] = bytearray(n)
+        test, rows = pivot.test, self.rows
+        last = len(steps) - 1
+        for pos in range(n) if positions is None else positions:
+            ok = mask[pos]
+            if not ok:
+                ok = mask[pos] = 2 if test(rows[pos]) else 1
+            if ok == 1:
+                continue
+            begins = self._backward(steps, k - 1, {pos}) if k else (pos,)
+            if not begins:
+                continue
+            ends = self._forward(steps, k + 1, {pos + 1}) if k < last else (pos + 1,)
+            for s in begins:
+                for e in ends:
+                    found.add((key, s, e))
 
-    def text(self, value: int) -> str:
-        s = self.texts.get(value)
-        if s is None:
-            s = self.texts[value] = self.strings[value]
-        return s
+    def _forward(self, steps: list[_Step], first: int, positions: set[int]) -> set[int]:
+        """Ends reachable by matching ``steps[first:]`` from each of ``positions``."""
+        n, rows, masks = self.n, self.rows, self.masks
+        current = positions
+        for k in range(first, len(steps)):
+            step = steps[k]
+            mask = masks.get(step.sid)
+            if mask is None:
+                mask = masks[step.sid] = bytearray(n)
+            test, low, high = step.test, step.low, step.high
+            reached: set[int] = set()
+            if high == 1:
+                for p in current:
+                    if not low:
+                        reached.add(p)
+                    if p < n:
+                        ok = mask[p]
+                        if not ok:
+                            ok = mask[p] = 2 if test(rows[p]) else 1
+                        if ok == 2:
+                            reached.add(p + 1)
+            else:
+                run_end = -1  # tokens from the previous position up to here match, this one not
+                for p in sorted(current) if high >= _UNBOUNDED else current:
+                    if p <= run_end:
+                        continue  # its ends are a subset of the previous position's
+                    limit = min(n, p + high)
+                    i = p
+                    while i < limit:
+                        ok = mask[i]
+                        if not ok:
+                            ok = mask[i] = 2 if test(rows[i]) else 1
+                        if ok == 1:
+                            break
+                        i += 1
+                    if high >= _UNBOUNDED:
+                        run_end = i
+                    if i - p >= low:
+                        reached.update(range(p + low, i + 1))
+            if not reached:
+                return reached
+            current = reached
+        return current
 
-    def __call__(self, step: _Step, i: int) -> bool:
-        key = (step.sid, i)
-        result = self.memo.get(key)
-        if result is None:
-            result = self._evaluate(step.checks, i) != step.negate
-            self.memo[key] = result
-        return result
-
-    def _evaluate(self, checks: list[Check], i: int) -> bool:
-        cols = self.cols
-        for check in checks:
-            kind = check[0]
-            if kind == "eq":
-                if cols[check[1]][i] != check[2]:
-                    return False
-            elif kind == "in":
-                if cols[check[1]][i] not in check[2]:
-                    return False
-            elif kind == "nin":
-                if cols[check[1]][i] in check[2]:
-                    return False
-            elif kind == "flag":
-                if bool(cols[check[1]][i]) != check[2]:
-                    return False
-            elif kind in ("rx", "fz"):
-                value = cols[check[1]][i]
-                key = (id(check), value)
-                ok = self.values.get(key)
-                if ok is None:
-                    text = self.text(value)
-                    if kind == "rx":
-                        ok = check[2].search(text) is not None
-                    else:
-                        ok = any(levenshtein_compare(text, w, check[3]) for w in check[2])
-                    if len(self.values) > 2_000_000:
-                        self.values.clear()
-                    self.values[key] = ok
-                if not ok:
-                    return False
-            elif kind == "len" and not _COMPARE[check[1]](len(self.doc[i].text), check[2]):
-                return False
-        return True
-
-
-def _walk(steps: list[_Step], start: int, n: int, test: Callable[[_Step, int], bool]) -> set[int]:
-    """Every end such that ``steps`` match tokens[start:end] exactly (end > start)."""
-    ends: set[int] = set()
-    last = len(steps)
-    stack = [(0, 0, start)]
-    seen: set[tuple[int, int, int]] = set()
-    while stack:
-        state = stack.pop()
-        if state in seen:
-            continue
-        seen.add(state)
-        k, count, i = state
-        if k == last:
-            if i > start:
-                ends.add(i)
-            continue
-        step = steps[k]
-        if count >= step.low:
-            stack.append((k + 1, 0, i))
-        if count < step.high and i < n and test(step, i):
-            stack.append((k, count + 1, i + 1))
-    return ends
+    def _backward(self, steps: list[_Step], last: int, positions: set[int]) -> set[int]:
+        """Starts from which ``steps[:last + 1]`` match up to each of ``positions``."""
+        rows, masks = self.rows, self.masks
+        current = positions
+        for k in range(last, -1, -1):
+            step = steps[k]
+            mask = masks.get(step.sid)
+            if mask is None:
+                mask = masks[step.sid] = bytearray(self.n)
+            test, low, high = step.test, step.low, step.high
+            reached: set[int] = set()
+            if high == 1:
+                for p in current:
+                    if not low:
+                        reached.add(p)
+                    if p > 0:
+                        ok = mask[p - 1]
+                        if not ok:
+                            ok = mask[p - 1] = 2 if test(rows[p - 1]) else 1
+                        if ok == 2:
+                            reached.add(p - 1)
+            else:
+                run_start = _UNBOUNDED  # tokens from here up to the previous position match
+                for p in sorted(current, reverse=True) if high >= _UNBOUNDED else current:
+                    if p >= run_start:
+                        continue  # its starts are a subset of the previous position's
+                    limit = max(0, p - high)
+                    i = p
+                    while i > limit:
+                        ok = mask[i - 1]
+                        if not ok:
+                            ok = mask[i - 1] = 2 if test(rows[i - 1]) else 1
+                        if ok == 1:
+                            break
+                        i -= 1
+                    if high >= _UNBOUNDED:
+                        run_start = i
+                    if p - i >= low:
+                        reached.update(range(i, p - low + 1))
+            if not reached:
+                return reached
+            current = reached
+        return current
