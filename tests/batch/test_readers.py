@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -98,26 +95,3 @@ def test_raw_jsonl_lines_are_left_for_the_workers_to_parse(tmp_path: Path) -> No
     src = tmp_path / "in.jsonl"
     src.write_bytes(b'{"id": 1, "text": "a"}\n\n{oops\n')
     assert list(iter_records(str(src), raw_jsonl=True)) == [(1, b'{"id": 1, "text": "a"}\n'), (3, b"{oops\n")]
-
-
-@pytest.mark.slow
-def test_the_wheel_ships_the_report_templates(tmp_path: Path) -> None:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(tmp_path),
-            str(REPO),
-        ],
-        check=True,
-    )
-    (wheel,) = tmp_path.glob("replylint-*.whl")
-    names = set(zipfile.ZipFile(wheel).namelist())
-    for template in ("report.html.j2", "report.css", "report.js"):
-        assert f"replylint/report/templates/{template}" in names

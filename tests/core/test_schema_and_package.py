@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,9 @@ def test_a_non_editable_wheel_ships_rules_prompts_and_api(tmp_path: Path) -> Non
         check=True,
     )
     (wheel,) = wheel_dir.glob("replylint-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for template in ("report.html.j2", "report.css", "report.js"):  # the QA report's
+        assert f"replylint/report/templates/{template}" in names
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
