@@ -26,7 +26,8 @@ from .errors import InputError, TooLargeError
 from .langdetect import LangSource, resolve_language
 from .matching import Hit, LanguagePack, SentenceIndex, get_rule_check, merge_overlapping
 from . import spelling
-from .nlp import SUPPORTED_LANGS, make_doc
+from .languages import SUPPORTED_LANGS
+from .nlp import make_doc
 from .normalise import NormalisedText, normalise
 from .schema import Diagnostic, Fix, InputRecord, ResultRecord, Severity, Triage
 

@@ -23,7 +23,7 @@ from functools import cache
 from typing import Any, Literal
 
 from .errors import LanguageError
-from .nlp import SUPPORTED_LANGS
+from .languages import SUPPORTED_LANGS
 
 LangSource = Literal["given", "detected", "fallback"]
 

@@ -39,7 +39,10 @@ _CONFUSABLES = {
 }  # fmt: skip
 _CONFUSABLE_CLASS = "".join(sorted(_CONFUSABLES))
 _ANY_CONFUSABLE = re.compile(f"[{_CONFUSABLE_CLASS}]")
-_MIXED_WORD = re.compile(rf"\w*[A-Za-z]\w*[{_CONFUSABLE_CLASS}]\w*|\w*[{_CONFUSABLE_CLASS}]\w*[A-Za-z]\w*")
+# A whole word holding both a Latin letter and a look-alike. Lookaheads from word starts
+# only: "\w*[A-Za-z]\w*[…]\w*" tried every start and split every word three ways,
+# cubic in the length of a long word when the reply has a look-alike anywhere.
+_MIXED_WORD = re.compile(rf"(?<!\w)(?=\w*[A-Za-z])(?=\w*[{_CONFUSABLE_CLASS}])\w+")
 
 # Common top-level domains: spelled-out dots only count before one of these, so that
 # "look at it . com" in prose stays prose but "shop . co . uk" does not.
@@ -64,6 +67,16 @@ _WORD_AT = re.compile(
     rf"(?<=[\w.+-])\s+(?:{_AT_WORDS})\s+(?=[\w-]+\s+(?:{_BARE_DOT_WORDS})\s+(?:{TLDS})\b)",
     re.IGNORECASE,
 )
+# "ventas arroba mitienda punto es", "info chiocciola negozio punto it": an address
+# spelled out in the reply's language (at-word, one host word, dot-word, TLD).
+_SPELLED_EMAIL = re.compile(
+    rf"(?<=[\w.+-])(\s+(?:{_AT_WORDS})\s+)[\w-]+(\s+(?:{_DOT_WORDS})\s+)(?=(?:{TLDS})\b)",
+    re.IGNORECASE,
+)
+# "mitienda punto com": a dot-word of any language before an unambiguous TLD.
+_GTLD_DOT = re.compile(
+    rf"(?<=[\w-])\s+(?:{_DOT_WORDS})\s+(?=(?:com|net|org|shop|store|online)\b)", re.IGNORECASE
+)
 # "www . shop . co . uk", "shop .fr": spaces around dots inside a host name.
 _SPACED_HOST = re.compile(
     rf"\b(?:www|[a-z0-9][a-z0-9-]*)(?:\s*\.\s*[a-z0-9][a-z0-9-]*)*\s*\.\s*(?:{TLDS})\b",
@@ -76,6 +89,7 @@ _SPACED_AROUND_AT = re.compile(r"(?<=[\w.+-])\s+@\s+(?=[\w-]+\.)")
 _TRIGGER = re.compile(
     rf"{_OPEN}\s*(?:{_DOT_WORDS}|{_AT_WORDS}|@|\.)\s*{_CLOSE}"
     rf"|\s(?:{_BARE_DOT_WORDS})\s+(?:{TLDS})\b"
+    rf"|\s(?:{_DOT_WORDS})\s+(?:{TLDS})\b"
     r"|\w\s+\.\s*\w|www\s*\.\s+\w|\s@\s",
     re.IGNORECASE,
 )
@@ -262,6 +276,14 @@ def normalise(original: str) -> NormalisedText:
             edits = _regex_edits(text, pattern, lambda m, r=repl: r)  # type: ignore[misc]
             if edits:
                 text, starts, ends = _apply_edits(text, starts, ends, edits)
+        edits = []
+        for m in _SPELLED_EMAIL.finditer(text):
+            edits += [(m.start(1), m.end(1), "@"), (m.start(2), m.end(2), ".")]
+        if edits:
+            text, starts, ends = _apply_edits(text, starts, ends, edits)
+        edits = _regex_edits(text, _GTLD_DOT, lambda m: ".")
+        if edits:
+            text, starts, ends = _apply_edits(text, starts, ends, edits)
         edits = []
         for m in _SPACED_HOST.finditer(text):
             host = m.group(0)

@@ -254,11 +254,14 @@ def phones(analysis: Analysis, args: dict[str, Any]) -> Iterator[tuple[int, int]
     ``args.keywords``: lexicon of words that announce a number ("call", "WhatsApp");
     ``args.not_after``: lexicon of words after which a number is an id ("order",
     "tracking"). A bare run of digits counts only after a keyword or with a + prefix.
+    Numbers typed digit by digit ("0 7 7 0 0 9 0 0 …") or spelled out in words
+    ("seven seven zero zero …", "null eins fünf …") count too.
     """
     text = analysis.text
     lang = analysis.lang
     keywords = _lexicon_regex(analysis, args.get("keywords"), lang)
     not_after = _lexicon_regex(analysis, args.get("not_after"), lang)
+    found: list[tuple[int, int]] = []
     for m in _PHONE.finditer(text):
         start, end = m.span()
         raw = m.group(0).rstrip(" .-/")
@@ -294,7 +297,77 @@ def phones(analysis: Analysis, args: dict[str, Any]) -> Iterator[tuple[int, int]
         keyword = keywords is not None and keywords.search(before) is not None
         grouped = separators >= 2 or (separators == 1 and leading_zero)
         if plus or keyword or (grouped and (leading_zero or raw.startswith("(") or digits >= 9)):
-            yield start, end
+            found.append((start, end))
+    for start, end in _disguised_numbers(text, lang):
+        if not any(a < end and start < b for a, b in found) and not _named_as_identifier(
+            text[max(0, start - _CONTEXT_BEFORE) : start], not_after, keywords
+        ):
+            found.append((start, end))
+    yield from sorted(found)
+
+
+# "0 7 7 0 0 - 9 0 0 - 1 2 3": a number typed digit by digit to get past a filter.
+_SPACED_DIGITS = re.compile(r"(?<![\w+])(?:\+\s?)?\d(?:\s?[ .\-/]\s?\d){7,15}(?![\w])")
+# Digits spelled out, one word each ("seven seven zero zero nine …", "null eins fünf …").
+_DIGIT_WORDS: dict[str, dict[str, str]] = {
+    "en": {"zero": "0", "oh": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+           "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"},
+    "fr": {"zéro": "0", "zero": "0", "un": "1", "deux": "2", "trois": "3", "quatre": "4", "cinq": "5",
+           "six": "6", "sept": "7", "huit": "8", "neuf": "9"},
+    "de": {"null": "0", "eins": "1", "zwei": "2", "zwo": "2", "drei": "3", "vier": "4", "fünf": "5",
+           "sechs": "6", "sieben": "7", "acht": "8", "neun": "9"},
+    "es": {"cero": "0", "uno": "1", "dos": "2", "tres": "3", "cuatro": "4", "cinco": "5", "seis": "6",
+           "siete": "7", "ocho": "8", "nueve": "9"},
+    "it": {"zero": "0", "uno": "1", "due": "2", "tre": "3", "quattro": "4", "cinque": "5", "sei": "6",
+           "sette": "7", "otto": "8", "nove": "9"},
+}  # fmt: skip
+_REPEATERS = {"double": 2, "triple": 3}
+#: A run of this many spelled digits is a phone number, not a sentence.
+_MIN_SPELLED_DIGITS = 8
+_LETTER_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _spelled_digit_runs(text: str, lang: str) -> Iterator[tuple[int, int]]:
+    """Runs of at least eight digits written as words, commas and dashes between."""
+    words = _DIGIT_WORDS.get(lang)
+    if words is None:
+        return
+    run_start = run_end = -1
+    count = 0
+    repeat = 1
+    last_end = -1
+    for m in _LETTER_WORD.finditer(text):
+        word = m.group(0).lower()
+        gap = text[last_end : m.start()] if last_end >= 0 else ""
+        joined = last_end >= 0 and len(gap) <= 3 and all(c in " ,-.\n" for c in gap)
+        if word in words or (lang == "en" and word in _REPEATERS):
+            if count and not joined:
+                if count >= _MIN_SPELLED_DIGITS:
+                    yield run_start, run_end
+                count, repeat = 0, 1
+            if not count:
+                run_start = m.start()
+            if word in _REPEATERS:
+                repeat = _REPEATERS[word]
+            else:
+                count += repeat
+                repeat = 1
+                run_end = m.end()
+        else:
+            if count >= _MIN_SPELLED_DIGITS:
+                yield run_start, run_end
+            count, repeat = 0, 1
+        last_end = m.end()
+    if count >= _MIN_SPELLED_DIGITS:
+        yield run_start, run_end
+
+
+def _disguised_numbers(text: str, lang: str) -> Iterator[tuple[int, int]]:
+    """Phone numbers typed digit by digit or spelled out in words."""
+    for m in _SPACED_DIGITS.finditer(text):
+        if 8 <= _digits(m.group(0)) <= 15:
+            yield m.span()
+    yield from _spelled_digit_runs(text, lang)
 
 
 _WORD = re.compile(r"\w+")
