@@ -24,8 +24,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from re import _constants as sre_constants  # the parser re itself uses
-from re import _parser as sre_parse
+from re import _constants as sre_constants  # type: ignore[attr-defined]  # re's own parser
+from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
 import replylint
