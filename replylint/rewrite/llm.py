@@ -230,6 +230,8 @@ class ChatClient:
                 wait = _retry_after(exc.response.headers if exc.response is not None else {})
             except openai.OpenAIError as exc:  # malformed answer and the like
                 raise LLMUnavailable(f"{exc.__class__.__name__}: {_short(str(exc))}") from None
+            except ValueError as exc:  # a 200 whose body is not JSON: the client raises JSONDecodeError
+                raise LLMUnavailable(f"the answer is not JSON: {_short(str(exc))}") from None
             if attempt == s.max_retries:
                 break
             delay = min(s.max_backoff, wait if wait is not None else s.backoff * 2**attempt)
