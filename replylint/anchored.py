@@ -379,7 +379,7 @@ def _order(match: tuple[int, int, int]) -> tuple[int, int, int]:
 class DocMatches:
     """One Doc's columns and per-token step results, shared by every pattern."""
 
-    __slots__ = ("_lazy_fallback", "cols", "doc", "masks", "matcher", "n", "rows")
+    __slots__ = ("_index", "_lazy_fallback", "cols", "doc", "masks", "matcher", "n", "rows")
 
     def __init__(self, matcher: AnchoredMatcher, doc: Doc) -> None:
         self.matcher = matcher
@@ -395,6 +395,7 @@ class DocMatches:
             self.cols = array.T.tolist()  # type: ignore[assignment]
         self.masks: dict[int, bytearray] = {}  # step id → per token: 0 unknown, 1 no, 2 yes
         self._lazy_fallback: list[tuple[int, int, int]] | None = None
+        self._index: dict[int, dict[int, list[int]]] = {}
 
     def eager(self) -> list[tuple[int, int, int]]:
         """Matches of the patterns added without ``lazy``, sorted like spaCy's."""
@@ -430,15 +431,28 @@ class DocMatches:
                     self._match(pattern, None, found)
                     continue
                 attr, values = pattern.anchor
-                column = self.cols[self.matcher.columns[attr]]
-                positions = [i for i, v in enumerate(column) if v in values]
-                if positions:
+                where = self._where(self.matcher.columns[attr])
+                common = where.keys() & values
+                if common:
+                    positions = [i for v in common for i in where[v]]
                     self._match(pattern, positions, found)
         if key in self.matcher.lazy_fallback_keys:
             if self._lazy_fallback is None:
                 self._lazy_fallback = list(self.matcher.lazy_fallback(self.doc))
             found.update(m for m in self._lazy_fallback if m[0] == key)
         return list(found)
+
+    def _where(self, col: int) -> dict[int, list[int]]:
+        """Value → positions in column ``col`` (built on first use)."""
+        where = self._index.get(col)
+        if where is None:
+            where = self._index[col] = {}
+            for i, value in enumerate(self.cols[col]):
+                if value in where:
+                    where[value].append(i)
+                else:
+                    where[value] = [i]
+        return where
 
     def _match(
         self, pattern: _Pattern, positions: list[int] | None, found: set[tuple[int, int, int]]

@@ -1,16 +1,21 @@
 """Compile rule patterns per language and run them all over one Doc.
 
 Every pattern of every rule (its main patterns, ``requires``/``excludes`` helpers and
-``unless*`` filters) goes into one spaCy ``Matcher``, one ``PhraseMatcher`` per
+``unless*`` filters) goes into one token matcher, one ``PhraseMatcher`` per
 attribute, a list of regexes and a list of named checks. A reply is matched once;
 each rule then reads the hits it owns. Hits are character ranges in the
 *normalised* text (see :mod:`replylint.normalise`).
+
+Only the main patterns are matched up front. Helpers and filters only matter to a
+rule whose main patterns found something, which in most replies most rules do not:
+they are matched on first request (:class:`Found`), sharing the Doc's per-token work.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -150,6 +155,7 @@ class _Entry:
     spec: PatternSpec
     rule: str
     section: str
+    where: str = ""  # for error messages: file, section, language, position
 
 
 def _lexicon_refs(spec: PatternSpec) -> set[str]:
@@ -190,7 +196,9 @@ class LanguagePack:
         nlp = pipeline(lang)
         self.nlp = nlp
         self.entries: list[_Entry] = []
-        self.matcher = AnchoredMatcher(nlp.vocab, validate=True, stop_words=frozenset(nlp.Defaults.stop_words))
+        self.matcher = AnchoredMatcher(
+            nlp.vocab, validate=True, stop_words=frozenset(nlp.Defaults.stop_words)
+        )
         self.phrase: dict[str, PhraseMatcher] = {}
         self.regexes: list[tuple[int, re.Pattern[str] | LinearPattern, int | str | None]] = []
         self.checks: list[tuple[int, CheckFn, dict[str, Any]]] = []
@@ -201,6 +209,12 @@ class LanguagePack:
         # same `excludes` under every refusal); each distinct pattern is compiled and
         # matched once.
         self._seen: dict[tuple[str, str], int] = {}
+        self._catalogue = catalogue
+        # Entries matched on request only: helpers and filters (see the module doc).
+        self.lazy_phrase: dict[str, PhraseMatcher] = {}
+        self.lazy_regexes: dict[int, tuple[re.Pattern[str] | LinearPattern, int | str | None]] = {}
+        self.lazy_checks: dict[int, tuple[CheckFn, dict[str, Any]]] = {}
+        self.lazy: set[int] = set()
 
         for rule in rules:
             if lang not in rule.languages and not rule.patterns.get("all"):
@@ -227,13 +241,24 @@ class LanguagePack:
                 if items:
                     sections[section] = items
             self.by_rule[rule.id] = sections
+        main = {n for sections in self.by_rule.values() for n, _, _ in sections.get("patterns", [])}
+        for n in range(len(self.entries)):
+            self._compile(n, lazy=n not in main)
 
     def _add(self, catalogue: Catalogue, rule: Rule, section: str, spec: PatternSpec, where: str) -> int:
         key = (rule.id, spec.model_dump_json())
         if key in self._seen:
             return self._seen[key]
         n = self._seen[key] = len(self.entries)
-        self.entries.append(_Entry(spec, rule.id, section))
+        self.entries.append(_Entry(spec, rule.id, section, where))
+        return n
+
+    def _compile(self, n: int, lazy: bool) -> None:
+        entry = self.entries[n]
+        catalogue, spec, where = self._catalogue, entry.spec, entry.where
+        rule = self.rules[entry.rule]
+        if lazy:
+            self.lazy.add(n)
 
         def lookup(name: str) -> list[str]:
             try:
@@ -247,7 +272,7 @@ class LanguagePack:
                     # spaCy runs token REGEX with Python's backtracking engine.
                     raise ValueError("REGEX in token patterns is for built-in rules; use a `regex:` pattern")
                 pattern = _resolve_lexicons(spec.tokens, lookup)
-                self.matcher.add(str(n), [pattern])
+                self.matcher.add(str(n), [pattern], lazy=lazy)
             elif spec.phrases is not None:
                 phrases = spec.phrases
                 if isinstance(phrases, str):
@@ -255,29 +280,37 @@ class LanguagePack:
                 words: list[str] = []
                 for p in phrases:
                     words.extend(lookup(p[1:]) if p.startswith("@") else [p])
-                pm = self.phrase.get(spec.attr)
+                matchers = self.lazy_phrase if lazy else self.phrase
+                pm = matchers.get(spec.attr)
                 if pm is None:
-                    pm = self.phrase[spec.attr] = PhraseMatcher(self.nlp.vocab, attr=spec.attr)
+                    pm = matchers[spec.attr] = PhraseMatcher(self.nlp.vocab, attr=spec.attr)
                 make = (lambda t: make_doc(t, self.lang)) if spec.attr == "LEMMA" else self.nlp.make_doc
                 pm.add(str(n), [make(w) for w in words if w.strip()])
             elif spec.regex is not None:
                 linear = rule.id in catalogue.user_rules
-                self.regexes.append((n, compile_regex(spec, lookup, linear=linear), spec.group))
+                rx = compile_regex(spec, lookup, linear=linear)
+                if lazy:
+                    self.lazy_regexes[n] = (rx, spec.group)
+                else:
+                    self.regexes.append((n, rx, spec.group))
             elif spec.check is not None:
-                self.checks.append((n, get_check(spec.check), spec.args))
+                if lazy:
+                    self.lazy_checks[n] = (get_check(spec.check), spec.args)
+                else:
+                    self.checks.append((n, get_check(spec.check), spec.args))
         except RuleFileError:
             raise
         except (ValueError, KeyError, re.error) as exc:
             raise RuleFileError(f"{where}: {exc}") from None
-        return n
 
-    def run(self, analysis: Analysis) -> dict[int, list[Hit]]:
-        """Every pattern over one analysed text: entry index → hits (normalised chars)."""
+    def run(self, analysis: Analysis) -> Found:
+        """The main patterns over one analysed text: entry index → hits (normalised
+        chars); helpers and filters are matched when first asked for."""
         doc: Doc = analysis.doc
-        found: dict[int, list[Hit]] = defaultdict(list)
+        found = Found(self, analysis)
         strings = self.nlp.vocab.strings
         if len(self.matcher):
-            for match_id, s, e in self.matcher(doc):
+            for match_id, s, e in found.tokens.eager():
                 n = int(strings[match_id])
                 found[n].append(Hit(doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), self.entries[n].spec))
         for pm in self.phrase.values():
@@ -286,23 +319,27 @@ class LanguagePack:
                 found[n].append(Hit(doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), self.entries[n].spec))
         text = analysis.text
         for n, rx, group in self.regexes:
-            spec = self.entries[n].spec
-            for m in rx.finditer(text):
-                if group is not None:
-                    if m.group(group) is None:
-                        continue
-                    s, e = m.span(group)
-                else:
-                    s, e = m.span()
-                if e > s:
-                    found[n].append(Hit(s, e, spec))
+            found[n].extend(_regex_hits(rx, group, text, self.entries[n].spec))
         for n, fn, args in self.checks:
-            spec = self.entries[n].spec
-            for item in fn(analysis, args):
-                hit = item if isinstance(item, Hit) else Hit(item[0], item[1])
-                hit.pattern = hit.pattern or spec
-                found[n].append(hit)
+            found[n].extend(_check_hits(fn, args, analysis, self.entries[n].spec))
         return found
+
+    def match_lazy(self, n: int, found: Found) -> list[Hit]:
+        """Hits of helper or filter entry ``n`` (see :class:`Found`)."""
+        analysis, spec = found.analysis, self.entries[n].spec
+        if spec.tokens is not None:
+            doc = analysis.doc
+            spans = sorted((s, e) for _, s, e in found.tokens.of(self.nlp.vocab.strings[str(n)]))
+            return [Hit(doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), spec) for s, e in spans]
+        if spec.phrases is not None:
+            return found.lazy_phrase_hits(spec.attr).get(n, [])
+        if n in self.lazy_regexes:
+            rx, group = self.lazy_regexes[n]
+            return list(_regex_hits(rx, group, analysis.text, spec))
+        if n in self.lazy_checks:
+            fn, args = self.lazy_checks[n]
+            return list(_check_hits(fn, args, analysis, spec))
+        return []
 
     def hits_for(self, rule_id: str, analysis: Analysis, found: dict[int, list[Hit]]) -> list[Hit]:
         """The rule's hits after requires/excludes and unless filters."""
@@ -355,6 +392,73 @@ class LanguagePack:
         if window == "text":
             return bool(found.get(n))
         return any(abs(analysis.sentence_of(h.start) - sent) <= window for h in found.get(n, ()))
+
+
+class Found(dict[int, list[Hit]]):
+    """Hits per entry of a pack over one text. The main patterns' hits are filled in
+    by :meth:`LanguagePack.run`; a helper's or filter's are matched the first time
+    they are read (``get`` or ``[]``), and kept."""
+
+    def __init__(self, pack: LanguagePack, analysis: Analysis) -> None:
+        super().__init__()
+        self.pack = pack
+        # Weak: the analysis keeps its hits in its memo, and a cycle would leave every
+        # analysed text (its Doc included) to the cyclic garbage collector.
+        self._analysis = weakref.ref(analysis)
+        self.tokens = pack.matcher.matches(analysis.doc)
+        self._phrase: dict[str, dict[int, list[Hit]]] = {}
+
+    @property
+    def analysis(self) -> Analysis:
+        analysis = self._analysis()
+        if analysis is None:
+            raise RuntimeError("the analysed text of these hits is gone")
+        return analysis
+
+    def __missing__(self, n: int) -> list[Hit]:
+        hits = self[n] = self.pack.match_lazy(n, self) if n in self.pack.lazy else []
+        return hits
+
+    def get(self, n: int, default: Any = None) -> Any:  # type: ignore[override]
+        hits = super().get(n)
+        if hits is None:
+            if n not in self.pack.lazy:
+                return default
+            hits = self[n]
+        return hits if hits else default
+
+    def lazy_phrase_hits(self, attr: str) -> dict[int, list[Hit]]:
+        """Every lazy phrase entry on ``attr``, matched at once on first request."""
+        out = self._phrase.get(attr)
+        if out is None:
+            out = self._phrase[attr] = defaultdict(list)
+            pack, doc = self.pack, self.analysis.doc
+            strings = pack.nlp.vocab.strings
+            for match_id, s, e in pack.lazy_phrase[attr](doc):
+                n = int(strings[match_id])
+                out[n].append(Hit(doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), pack.entries[n].spec))
+        return out
+
+
+def _regex_hits(
+    rx: re.Pattern[str] | LinearPattern, group: int | str | None, text: str, spec: PatternSpec
+) -> Iterable[Hit]:
+    for m in rx.finditer(text):
+        if group is not None:
+            if m.group(group) is None:
+                continue
+            s, e = m.span(group)
+        else:
+            s, e = m.span()
+        if e > s:
+            yield Hit(s, e, spec)
+
+
+def _check_hits(fn: CheckFn, args: dict[str, Any], analysis: Analysis, spec: PatternSpec) -> Iterable[Hit]:
+    for item in fn(analysis, args):
+        hit = item if isinstance(item, Hit) else Hit(item[0], item[1])
+        hit.pattern = hit.pattern or spec
+        yield hit
 
 
 def merge_overlapping(hits: list[Hit]) -> list[Hit]:
