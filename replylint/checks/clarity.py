@@ -51,14 +51,27 @@ def _textstat(lang: str) -> textstatistics:
 
 
 def _words(text: str) -> int:
-    return sum(1 for w in text.split() if any(c.isalpha() for c in w))
+    """Whitespace-separated words with a letter in them."""
+    isalpha = str.isalpha
+    return sum(1 for w in text.split() if any(map(isalpha, w)))
+
+
+def _sentence_words(analysis: Analysis) -> list[int]:
+    """:func:`_words` of each sentence (memoised: three rules read them)."""
+    counts: list[int] | None = analysis.memo.get("clarity-sentence-words")
+    if counts is None:
+        text = analysis.text
+        counts = analysis.memo["clarity-sentence-words"] = [
+            _words(text[s:e]) for s, e in analysis.sentences.spans
+        ]
+    return counts
 
 
 def _body(analysis: Analysis, min_words: int) -> list[tuple[int, int]]:
     """Sentences with at least ``min_words`` words: greetings, sign-offs and
     signatures are left out of the measure."""
-    text = analysis.text
-    return [(s, e) for s, e in analysis.sentences.spans if _words(text[s:e]) >= min_words]
+    counts = _sentence_words(analysis)
+    return [se for se, n in zip(analysis.sentences.spans, counts, strict=True) if n >= min_words]
 
 
 @register_rule_check("readability.v1")
@@ -106,8 +119,7 @@ def long_sentences(analysis: Analysis, rule: Rule, args: dict[str, Any]) -> Iter
     limits: dict[str, int] = args.get("max_words", {})
     limit = limits.get(analysis.lang, limits.get("default", 40))
     text = analysis.text
-    for start, end in analysis.sentences.spans:
-        count = _words(text[start:end])
+    for (start, end), count in zip(analysis.sentences.spans, _sentence_words(analysis), strict=True):
         if count > limit:
             while end > start and text[end - 1].isspace():
                 end -= 1
@@ -118,6 +130,8 @@ def long_sentences(analysis: Analysis, rule: Rule, args: dict[str, Any]) -> Iter
             yield Hit(start, end, message=message, data={"words": count, "limit": limit})
 
 
+#: Punctuation that may sit inside a shouted phrase without ending it.
+_INSIDE_SHOUT = frozenset({",", "-", "'", "’"})
 _VOWELS = frozenset("AEIOUYÀÁÂÄÈÉÊËÌÍÎÏÒÓÔÖÙÚÛÜ")
 
 
@@ -144,10 +158,20 @@ def shouting(analysis: Analysis, rule: Rule, args: dict[str, Any]) -> Iterator[H
         if len(words) >= min_words and any(index.ends[i] - index.starts[i] >= 4 for i in words):
             yield Hit(index.starts[run[0]], index.ends[run[-1]])
 
+    isalpha = str.isalpha
     for i, (start, end) in enumerate(zip(index.starts, index.ends, strict=True)):
         word = text[start:end]
-        if not any(c.isalpha() for c in word):
-            if word.strip() in {",", "-", "'", "’"}:
+        if not word.isupper():
+            # The common case, decided as the branches below would: punctuation
+            # inside a phrase is skipped, any other word ends the run.
+            if word.strip() in _INSIDE_SHOUT:
+                continue
+            if run:
+                yield from flush()
+            run, pending = [], []
+            continue
+        if not any(map(isalpha, word)):
+            if word.strip() in _INSIDE_SHOUT:
                 continue  # punctuation inside a shouted phrase
             yield from flush()
             run, pending = [], []

@@ -327,10 +327,29 @@ _MIN_SPELLED_DIGITS = 8
 _LETTER_WORD = re.compile(r"[^\W\d_]+")
 
 
+def _spelled_chain(lang: str) -> re.Pattern[str] | None:
+    """Three digit words (or "double", "triple") in a row, only non-letters between:
+    every run of eight spelled digits has one, and most texts have none, so the
+    word-by-word scan below runs only when it can find something."""
+    chain = _SPELLED_CHAINS.get(lang)
+    if chain is None and lang in _DIGIT_WORDS:
+        names = [*_DIGIT_WORDS[lang], *(_REPEATERS if lang == "en" else ())]
+        alt = "|".join(re.escape(w) for w in sorted(names, key=len, reverse=True))
+        word = rf"(?<![^\W\d_])(?:{alt})(?![^\W\d_])"
+        chain = _SPELLED_CHAINS[lang] = re.compile(rf"{word}(?:[\W\d_]*{word}){{2}}", re.IGNORECASE)
+    return chain
+
+
+_SPELLED_CHAINS: dict[str, re.Pattern[str]] = {}
+
+
 def _spelled_digit_runs(text: str, lang: str) -> Iterator[tuple[int, int]]:
     """Runs of at least eight digits written as words, commas and dashes between."""
     words = _DIGIT_WORDS.get(lang)
     if words is None:
+        return
+    chain = _spelled_chain(lang)
+    if chain is not None and chain.search(text) is None:
         return
     run_start = run_end = -1
     count = 0
