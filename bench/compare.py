@@ -64,11 +64,11 @@ def machine() -> str:
         ram = f", {kb / 1024 / 1024:.1f} GB RAM"
     except (OSError, ValueError, IndexError):
         pass
-    import spacy
+    from importlib.metadata import version
 
     return (
         f"{cpu}, {os.cpu_count()} cores{ram}; Python {platform.python_version()}, "
-        f"spaCy {spacy.__version__}; load {os.getloadavg()[0]:.2f}"
+        f"spaCy {version('spacy')}; load {os.getloadavg()[0]:.2f}"
     )
 
 
@@ -301,7 +301,7 @@ def main() -> None:
 
     if args.api:
         print(
-            "\nAPI under load (bench/load_api.py --rates 50,100 --seconds 10 --memory-requests 2000):",
+            "\nAPI under load (bench/load_api.py --rates 10,25 --seconds 10 --memory-requests 2000):",
             flush=True,
         )
         subprocess.run(

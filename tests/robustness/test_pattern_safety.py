@@ -61,7 +61,7 @@ def test_the_static_check_knows_the_classic_shapes() -> None:
 def test_every_shipped_pattern_scans_adversarial_runs_in_linear_time() -> None:
     try:
         run = subprocess.run(
-            [sys.executable, str(PROBE), "2000", "0.01"],
+            [sys.executable, str(PROBE), "1500", "0.01"],
             capture_output=True,
             text=True,
             timeout=240,
