@@ -409,12 +409,10 @@ class DocMatches:
         by_id: dict[int, _Pattern] = {}
         for attr, table in matcher.index.items():
             column = self.cols[matcher.columns[attr]]
-            for pos, value in enumerate(column):
-                hits = table.get(value)
-                if hits:
-                    for pattern in hits:
-                        occurrences[id(pattern)].append(pos)
-                        by_id[id(pattern)] = pattern
+            for pos, value in [(pos, value) for pos, value in enumerate(column) if value in table]:
+                for pattern in table[value]:
+                    occurrences[id(pattern)].append(pos)
+                    by_id[id(pattern)] = pattern
         for pid, positions in occurrences.items():
             self._match(by_id[pid], positions, found)
         for pattern in matcher.unanchored:

@@ -82,14 +82,15 @@ class LookupLemmatizer:
             return doc
         cache = self.cache
         strings = self.strings
-        lemmas = []
-        for key in doc.to_array(ORTH).tolist():
-            lemma = cache.get(key)
-            if lemma is None:
-                lemma = strings.add(lookup_lemma(self.table, strings[key]))
-                if len(cache) < 200_000:
-                    cache[key] = lemma
-            lemmas.append(lemma)
+        keys = doc.to_array(ORTH).tolist()
+        lemmas = list(map(cache.get, keys))  # nearly every word is cached after a few replies
+        if None in lemmas:
+            for i, lemma in enumerate(lemmas):
+                if lemma is None:
+                    key = keys[i]
+                    lemma = lemmas[i] = strings.add(lookup_lemma(self.table, strings[key]))
+                    if len(cache) < 200_000:
+                        cache[key] = lemma
         doc.from_array([LEMMA], numpy.asarray(lemmas, dtype="uint64").reshape(-1, 1))  # type: ignore[arg-type]
         return doc
 

@@ -250,12 +250,14 @@ def _single_hits(analysis: Analysis, registry: _Registry) -> dict[int, list[int]
         return cached[1]
     index = token_index(analysis)
     out: dict[int, list[int]] = {}
-    for h, positions in index.by_lower.items():
-        for ident in registry.by_lower.get(h, ()):
-            out.setdefault(ident, []).extend(positions)
+    pairs = [(index.by_lower, registry.by_lower)]
     if registry.attr == "LEMMA":
-        for h, positions in index.by_lemma.items():
-            for ident in registry.by_lemma.get(h, ()):
+        pairs.append((index.by_lemma, registry.by_lemma))
+    for in_text, in_lists in pairs:
+        # Only the words both hold (a set intersection): callers sort the positions.
+        for h in in_text.keys() & in_lists.keys():
+            positions = in_text[h]
+            for ident in in_lists[h]:
                 out.setdefault(ident, []).extend(positions)
     memo[registry.attr] = (len(registry.lists), out)
     return out
