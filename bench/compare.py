@@ -309,7 +309,7 @@ def main() -> None:
                 sys.executable,
                 str(HERE / "load_api.py"),
                 "--rates",
-                "50,100",
+                "10,25",
                 "--seconds",
                 "10",
                 "--memory-requests",
