@@ -21,12 +21,12 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from . import spelling
 from .catalogue import Catalogue, Profile, Rule, load_catalogue, localised
 from .errors import InputError, TooLargeError
 from .langdetect import LangSource, resolve_language
-from .matching import Hit, LanguagePack, SentenceIndex, get_rule_check, merge_overlapping
-from . import spelling
 from .languages import SUPPORTED_LANGS
+from .matching import Hit, LanguagePack, SentenceIndex, get_rule_check, merge_overlapping
 from .nlp import make_doc
 from .normalise import NormalisedText, normalise
 from .schema import Diagnostic, Fix, InputRecord, ResultRecord, Severity, Triage
@@ -402,12 +402,16 @@ def _match_case(replacement: str, replaced: str) -> str:
 
 
 def _widen_deletion(text: str, start: int, end: int) -> tuple[int, int]:
-    """Extend a deletion over one side's spaces so no double space is left behind."""
+    """Extend a deletion over one side's spaces so no double space is left behind, and
+    never so far that the words on either side are joined."""
     b = end
     while b < len(text) and text[b] in " \t":
         b += 1
     if b > end:
         return start, b
+    if end < len(text) and not text[end].isspace() and text[end] not in ".,;:!?)]}»”'\"…":
+        # "@ 🙂Please": the space before is all that keeps the neighbours apart.
+        return start, end
     a = start
     while a > 0 and text[a - 1] in " \t":
         a -= 1

@@ -14,7 +14,6 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from robust_settings import ROBUST
@@ -152,9 +151,6 @@ def test_safe_fixes_never_create_a_new_error(linter: Linter, text: str, lang: st
     assert not new, f"fixes created {new} in {fixed!r}"
 
 
-@pytest.mark.xfail(
-    reason="the emoji fix removes '🏳️‍🌈 ' and joins '@' to the next word: a new handle", strict=False
-)
 def test_removing_an_emoji_does_not_join_an_at_sign_to_the_next_word(linter: Linter) -> None:
     # found by a 2,500-example run of test_safe_fixes_never_create_a_new_error
     text = "@ 🏳️\u200d🌈Please leave us a 5-star review! "
