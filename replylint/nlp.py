@@ -17,6 +17,7 @@ import re
 import threading
 from functools import cache
 from importlib.resources import files
+from typing import Any
 
 import numpy
 import spacy
@@ -97,7 +98,9 @@ class LookupLemmatizer:
 
 # A sentence ends after .!?… (and closing quotes or brackets) followed by space, or at
 # a line break. Replies are short and laid out in lines, so this is what agents mean.
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”»)\]]*(?=\s)|\n")
+# A match starts only at the first mark of a run: "....x" is tried once, not once per
+# mark (the same matches, in linear time on "!!!!…" without a space).
+_SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]+[\"'”»)\]]*(?=\s)|\n")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -129,8 +132,29 @@ def _pipeline(lang: str) -> Language:
         nlp = blank_french()
     else:
         nlp = spacy.blank(lang)
+    _bound_suffix_search(nlp)
     nlp.add_pipe("replylint_lemmatizer", config={"lang": lang})
     return nlp
+
+
+#: Longest suffix any tokenizer rule strips; suffix patterns end in "$", so searching
+#: this tail finds what searching the whole string finds.
+_SUFFIX_WINDOW = 64
+
+
+def _bound_suffix_search(nlp: Language) -> None:
+    """spaCy strips suffixes one at a time, searching the whole remaining string each
+    time: quadratic on a 20,000-character run of brackets, quotes or emoji (minutes).
+    Searching only the last characters gives the same suffixes in linear time."""
+    tokenizer: Any = nlp.tokenizer
+    search = tokenizer.suffix_search
+    if search is None:
+        return
+
+    def suffix_search(text: str) -> re.Match[str] | None:
+        return search(text, max(0, len(text) - _SUFFIX_WINDOW))  # type: ignore[no-any-return]
+
+    tokenizer.suffix_search = suffix_search
 
 
 def pipeline(lang: str) -> Language:

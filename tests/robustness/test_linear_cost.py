@@ -67,15 +67,9 @@ def _run(piece: str) -> Callable[[int], str]:
 #: at full size.
 RUN_KNOWN = os.environ.get("REPLYLINT_ROBUST_KNOWN") == "1"
 KNOWN_QUADRATIC = {
-    # replylint/nlp.py _SENTENCE_END: "[.!?…]+…(?=\s)" retried from every dot of a run
-    "run of '.'": "nlp.sentence_spans backtracks over a run of sentence ends",
-    "run of '!'": "nlp.sentence_spans backtracks over a run of sentence ends",
-    # spaCy's tokenizer searches its suffix regex over the rest of a long bracket run
-    # spaCy's tokenizer searches its suffix regex over the whole rest of a long run of
-    # prefix/suffix characters (brackets, emoji, quotes) once per character stripped
-    "run of '('": "spaCy tokenizer: find_suffix over a long affix run",
-    "nested brackets": "spaCy tokenizer: find_suffix over a long affix run",
-    "run of '🙂'": "spaCy tokenizer: find_suffix over a long affix run",
+    # spaCy's tokenizer also searches its prefix rules over the rest of a long run of
+    # opening brackets (replylint bounds the suffix search only, see nlp.py)
+    "nested brackets": "spaCy tokenizer: affix search over a long run of nested brackets",
     # replylint/checks/web.py domain_allowed joins every suffix of a host name
     "'www.' repeated": "checks.web.domain_allowed: quadratic in the labels of a host",
 }
