@@ -110,7 +110,8 @@ def main() -> None:
         f"p90 {percentile(latencies, 90) * 1000:.2f} ms  p99 {percentile(latencies, 99) * 1000:.2f} ms"
     )
     print(
-        f"latency (lang detected):  p50 {percentile(auto, 50) * 1000:.2f} ms  p99 {percentile(auto, 99) * 1000:.2f} ms"
+        f"latency (lang detected):  p50 {percentile(auto, 50) * 1000:.2f} ms"
+        f"  p99 {percentile(auto, 99) * 1000:.2f} ms"
     )
     print(f"peak RSS: {rss_mb:.0f} MB")
     if not args.no_cli:

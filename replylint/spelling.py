@@ -151,9 +151,7 @@ def _build(catalogue: Catalogue, lang: str) -> Speller:
     for target in sorted(targets):
         if len(target) >= MIN_LENGTH and target.isalpha():
             by_initial.setdefault(target[0], []).append(target)
-    known = frozenset(
-        str(v[0] if isinstance(v, list) and v else v).lower() for v in table.values() if v
-    )
+    known = frozenset(str(v[0] if isinstance(v, list) and v else v).lower() for v in table.values() if v)
     return Speller(
         lang=lang,
         targets=targets,

@@ -45,9 +45,7 @@ CONTRACT_RULES = {
 }
 
 
-@pytest.mark.parametrize(
-    "rule_id", [r for rules in CONTRACT_RULES.values() for r in rules]
-)
+@pytest.mark.parametrize("rule_id", [r for rules in CONTRACT_RULES.values() for r in rules])
 def test_contract_rule_exists_with_examples_in_every_language(rule_id: str) -> None:
     assert rule_id in CATALOGUE.rules, f"{rule_id} is a contract rule id"
     rule = CATALOGUE.rules[rule_id]
