@@ -70,6 +70,7 @@ KNOWN_QUADRATIC = {
     # spaCy's tokenizer still tries its URL and special-case rules on the rest of a run
     # of opening brackets after each one it strips (0.6 s for 16,000 brackets)
     "run of '('": "spaCy tokenizer: URL match over the rest of a run of opening brackets",
+    "nested brackets": "spaCy tokenizer: URL match over the rest of a run of opening brackets",
     # replylint/checks/web.py domain_allowed joins every suffix of a host name
     "'www.' repeated": "checks.web.domain_allowed: quadratic in the labels of a host",
 }
