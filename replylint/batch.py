@@ -360,7 +360,10 @@ class BatchRunner:
     def close(self) -> None:
         global _inherited
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            # Waiting (for at most the chunks already running: the rest is cancelled)
+            # lets the pool's manager thread end before the interpreter does; left
+            # behind, it could write to a closed pipe at exit and print a traceback.
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
         _inherited = None
         gc.unfreeze()
