@@ -183,6 +183,17 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def stop_server(proc: subprocess.Popen[bytes], log: Any) -> None:
+    """Stop the server as Ctrl-C would (killed after 20 s), and remove its log."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+    os.unlink(log.name)
+
+
 def start_server(port: int, log: Any, extra_env: dict[str, str]) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("REPLYLINT_")}
     env.update(
@@ -260,13 +271,7 @@ async def bench(args: argparse.Namespace) -> None:
                     print(f"  growth from 1,000 to {args.memory_requests:,}: {growth:+.1f} MB")
             print(f"\nload: {os.getloadavg()[0]:.2f} (1-min average) after the run")
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-        os.unlink(log.name)
+        stop_server(proc, log)
 
 
 def main() -> None:

@@ -19,8 +19,6 @@ import argparse
 import asyncio
 import os
 import random
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,7 +30,17 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load_api import CORPUS, free_port, load_cases, make_body, pct, rss_mb, start_server, wait_ready
+from load_api import (
+    CORPUS,
+    free_port,
+    load_cases,
+    make_body,
+    pct,
+    rss_mb,
+    start_server,
+    stop_server,
+    wait_ready,
+)
 
 MIX = [("check", 50), ("batch", 10), ("rewrite", 10), ("rules", 8), ("rule", 7), ("healthz", 15)]
 
@@ -111,13 +119,7 @@ async def run(args: argparse.Namespace) -> int:
             await asyncio.gather(*(worker(k) for k in range(args.in_flight)))
             elapsed = time.perf_counter() - start
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-        os.unlink(log.name)
+        stop_server(proc, log)
 
     errors = sum(n for c in statuses.values() for k, n in c.items() if k != 200)
     print(f"\n{done:,} requests in {elapsed:.0f} s ({done / elapsed:.0f}/s), {args.in_flight} in flight")
