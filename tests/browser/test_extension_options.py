@@ -203,10 +203,12 @@ def test_the_interface_follows_the_browser_language(
     options.close()
     tab = browser.context.new_page()
     tab.goto(site.url())
+    # Type only once the content script runs: keystrokes before it are not seen.
+    tab.locator(UI).wait_for(state="attached", timeout=30_000)
     tab.locator(BOX).click()
     tab.keyboard.type("Hi Jane, visit www.myshop-example.com", delay=2)
     badge = tab.locator(f"{UI} [data-role=badge][data-compliant=false]")
-    badge.wait_for(timeout=15_000)
+    badge.wait_for(timeout=30_000)
     assert badge.inner_text() == "Enfreint les règles Amazon"
     assert tab.locator(f"{UI} button[data-action=rewrite]").inner_text() == "Reformuler"
     tab.close()
