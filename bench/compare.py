@@ -75,6 +75,14 @@ def machine() -> str:
 # -- peers: install ----------------------------------------------------------------------
 
 
+def _install(tool: str, cmd: list[str]) -> None:
+    """Run an installer; on failure print its last line (the peer is then reported missing)."""
+    run = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)
+    if run.returncode:
+        tail = (run.stderr or run.stdout).strip().splitlines()[-1:] or ["?"]
+        print(f"  {tool} failed: {tail[0]}", flush=True)
+
+
 def install_peers(allow: bool) -> dict[str, str]:
     """Install what is missing; returns {peer: why it is unavailable}."""
     missing: dict[str, str] = {}
@@ -83,16 +91,7 @@ def install_peers(allow: bool) -> dict[str, str]:
     node_missing = [p for p in NODE_PEERS if not (PEERS / "node_modules" / p / "package.json").exists()]
     if node_missing and allow and npm:
         print(f"installing {', '.join(node_missing)} into {PEERS.relative_to(REPO)} (npm) …", flush=True)
-        run = subprocess.run(
-            [npm, "install", "--prefix", str(PEERS), "--no-audit", "--no-fund", *NODE_PEERS],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-        if run.returncode:
-            tail = (run.stderr or run.stdout).strip().splitlines()[-1:] or ["?"]
-            print(f"  npm failed: {tail[0]}", flush=True)
+        _install("npm", [npm, "install", "--prefix", str(PEERS), "--no-audit", "--no-fund", *NODE_PEERS])
     for peer in NODE_PEERS:
         if node is None:
             missing[peer] = "node is not installed"
@@ -104,7 +103,8 @@ def install_peers(allow: bool) -> dict[str, str]:
         print(
             f"installing proselint {PROSELINT_VERSION} into {PEERS_PY.relative_to(REPO)} (pip) …", flush=True
         )
-        run = subprocess.run(
+        _install(
+            "pip",
             [
                 sys.executable,
                 "-m",
@@ -115,14 +115,7 @@ def install_peers(allow: bool) -> dict[str, str]:
                 str(PEERS_PY),
                 f"proselint=={PROSELINT_VERSION}",
             ],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
         )
-        if run.returncode:
-            tail = (run.stderr or run.stdout).strip().splitlines()[-1:] or ["?"]
-            print(f"  pip failed: {tail[0]}", flush=True)
     if not (PEERS_PY / "proselint").exists():
         missing["proselint"] = (
             "not installed (pip unavailable or failed; see above)" if allow else "not installed"
