@@ -111,11 +111,14 @@ class Speller:
 
     def edits(self, text: str) -> list[Edit]:
         out: list[Edit] = []
+        contracted: set[int] = set()  # where a contraction's word starts: not a typo too
         if self.lang == "en":
-            out += [(m.end(1) + 1, m.end(1) + 1, "'") for m in _EN_CONTRACTION.finditer(text)]
+            for m in _EN_CONTRACTION.finditer(text):
+                out.append((m.end(1) + 1, m.end(1) + 1, "'"))
+                contracted.add(m.start())
         for m in _WORD.finditer(text):
             word = m.group(0)
-            if "'" in word or "’" in word:
+            if "'" in word or "’" in word or m.start() in contracted:
                 continue
             repaired = self.repair(word)
             if repaired is not None and repaired != word:
