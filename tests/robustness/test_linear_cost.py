@@ -71,6 +71,9 @@ KNOWN_QUADRATIC = {
     # of opening brackets after each one it strips (0.6 s for 16,000 brackets)
     "run of '('": "spaCy tokenizer: URL match over the rest of a run of opening brackets",
     "nested brackets": "spaCy tokenizer: URL match over the rest of a run of opening brackets",
+    # still faster than linear after the suffix-search bound (exponent about 1.3 and 1.6)
+    "run of '!'": "a run of '!' still grows faster than linear (exponent about 1.3)",
+    "run of '🙂'": "spaCy tokenizer: a run of emoji still grows faster than linear (exponent about 1.6)",
     # replylint/checks/web.py domain_allowed joins every suffix of a host name
     "'www.' repeated": "checks.web.domain_allowed: quadratic in the labels of a host",
 }
