@@ -13,6 +13,7 @@ threads. Output is deterministic: diagnostics are sorted by (start, end, rule).
 from __future__ import annotations
 
 import bisect
+import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -111,6 +112,10 @@ class Analysis:
         return line + 1, offset - self.line_starts[line] + 1
 
 
+#: C0 control characters other than the whitespace ones (\t \n \v \f \r).
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f]")
+
+
 class _SafeFormat(dict[str, str]):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
@@ -130,7 +135,7 @@ def check_input_text(text: Any, max_chars: int = DEFAULT_MAX_CHARS, field_name: 
     if "\x00" in text:
         raise InputError(f"{field_name} looks like binary data (it contains NUL bytes)")
     sample = text[:4096]
-    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\t\n\r\f\v")
+    controls = len(_CONTROL_CHARS.findall(sample))
     if controls > max(8, len(sample) // 20):
         raise InputError(f"{field_name} looks like binary data ({controls} control characters)")
     return text

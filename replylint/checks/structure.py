@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -437,11 +438,19 @@ def near(analysis: Analysis, args: dict[str, Any]) -> list[Hit]:
         # belongs to the phrase itself, so phrases holding one of these are skipped.
         words = index.lower_text()
         thens = [(s, e) for s, e in thens if not any(words[i] in plan.banned for i in range(s, e))]
+        if not thens:
+            return []
     within, any_order, blockers = plan.within, plan.any_order, plan.blockers
     sentence = index.sentence
+    # Spans are sorted: only the ``then`` spans starting within reach of a ``first``
+    # span are compared with it, in the same order (not every pair: long texts stay fast).
+    then_starts = [s for s, _ in thens]
+    reach_back = within + max(e - s for s, e in thens) if any_order else None
     out: list[Hit] = []
     for fs, fe in firsts:
-        for ts, te in thens:
+        lo = bisect_left(then_starts, fe if reach_back is None else fs - reach_back)
+        hi = bisect_right(then_starts, fe + within)
+        for ts, te in thens[lo:hi]:
             if ts >= fe:
                 g0, g1 = fe, ts
             elif any_order and te <= fs:
