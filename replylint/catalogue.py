@@ -31,6 +31,7 @@ from .errors import RuleFileError
 from .languages import SUPPORTED_LANGS
 from .resources import rules_dir
 from .schema import MARKETPLACES, Family, RuleInfo, Severity
+from .usercache import parsed_yaml
 
 log = logging.getLogger(__name__)
 
@@ -267,12 +268,18 @@ class Source(_Strict):
     status: Literal["primary", "secondary", "unverified"] = "primary"
 
 
+def _parse_yaml(text: str) -> Any:
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def _load_yaml(path: Path) -> Any:
+    """A data file's contents (parsed once per machine: see :mod:`replylint.usercache`)."""
     try:
-        with path.open(encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return parsed_yaml(path, _parse_yaml)
     except yaml.YAMLError as exc:
         raise RuleFileError(f"{path}: invalid YAML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise RuleFileError(f"{path}: not UTF-8: {exc.reason} at byte {exc.start}") from None
     except OSError as exc:
         raise RuleFileError(f"{path}: cannot read: {exc.strerror}") from None
 
