@@ -231,6 +231,7 @@ def write_store(path: Path, trie: marisa_trie.BytesTrie, entries: int) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.write(trailer)
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide it from a shared cache's other users
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
