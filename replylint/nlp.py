@@ -1,22 +1,20 @@
 """One cached spaCy pipeline per language: blank tokenizer, lookup lemmas, sentences.
 
-No pretrained model is needed. Lemmas come from ``spacy-lookups-data`` tables, read
-once per language and keyed by the *lowercased* form (spaCy's own lookup
-lemmatizer keys on the exact text, so "Garantis" would keep its form); every lemma
-is lowercase, so rule files write lemmas in lowercase. Sentences
+No pretrained model is needed. Lemmas come from ``spacy-lookups-data`` tables (kept
+as memory-mapped stores, see :mod:`replylint.lemmas`), looked up by the *lowercased*
+form first (spaCy's own lookup lemmatizer keys on the exact text, so "Garantis" would
+keep its form); every lemma is lowercase, so rule files write lemmas in lowercase. Sentences
 (:func:`sentence_spans`) end at ``.!?…`` and at line breaks, which is how replies
 are laid out; they are character ranges, not a Doc annotation.
 """
 
 from __future__ import annotations
 
-import gzip
-import json
 import logging
 import re
 import threading
+from collections.abc import Mapping
 from functools import cache
-from importlib.resources import files
 from typing import Any
 
 import numpy
@@ -26,6 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .languages import SUPPORTED_LANGS  # re-exported: languages with full rule packs
+from .lemmas import LemmaStore, open_store
 
 log = logging.getLogger(__name__)
 
@@ -36,24 +35,19 @@ _lock = threading.Lock()
 
 
 @cache
-def lemma_table(lang: str) -> dict[str, str | list[str]]:
+def lemma_table(lang: str) -> LemmaStore:
     """spacy-lookups-data's form → lemma table for ``lang`` (empty if none), as shipped.
 
     Keys keep their case ("Paket", "garantis"); :class:`LookupLemmatizer` tries the
-    lowercased form first. Reading it as is (no re-keying pass) keeps the first
-    French or Spanish reply of a process about half a second faster."""
+    lowercased form first. The table is a memory-mapped store built once per user
+    (:mod:`replylint.lemmas`): opening it costs a millisecond, not the half second
+    and ~60 MB a parsed dict took, and parallel processes share its pages."""
     if lang not in SUPPORTED_LANGS:
-        return {}
-    path = files("spacy_lookups_data") / "data" / f"{lang}_lemma_lookup.json.gz"
-    try:
-        table: dict[str, str | list[str]] = json.loads(gzip.decompress(path.read_bytes()))
-    except FileNotFoundError:  # pragma: no cover - depends on the installed data
-        log.warning("no lemma table for %s; lemmas equal lowercased forms", lang)
-        return {}
-    return table
+        return LemmaStore.empty()
+    return open_store(lang)
 
 
-def lookup_lemma(table: dict[str, str | list[str]], text: str) -> str:
+def lookup_lemma(table: Mapping[str, str | list[str]], text: str) -> str:
     """Lowercase lemma of ``text``: lowercase form first ("sie" before "Sie"), then the
     form as written, then capitalised (German nouns); a list means several lemmas,
     the first is the most frequent."""

@@ -39,6 +39,7 @@ from .normalise import Edit, NormalisedText, with_edits
 
 if TYPE_CHECKING:
     from .catalogue import Catalogue
+    from .lemmas import LemmaStore
 
 #: Lexicons whose words are repair targets: the triage signals' words.
 TARGET_PREFIX = "tr_"
@@ -78,13 +79,13 @@ class Speller:
     targets: frozenset[str]
     folded: dict[str, str]  # accent-free target → target (only where they differ)
     by_initial: dict[str, tuple[str, ...]]  # first letter → targets of MIN_LENGTH+
-    known: frozenset[str]  # lowercased lemmas of the table (its forms are looked up)
+    lemmas: LemmaStore  # the language's lemma table: its forms and its lemmas are known
     stop_words: frozenset[str]
 
     def is_known(self, lower: str) -> bool:
-        if lower in self.targets or lower in self.stop_words or lower in self.known:
+        if lower in self.targets or lower in self.stop_words or self.lemmas.has_lemma(lower):
             return True
-        table = lemma_table(self.lang)
+        table = self.lemmas
         return lower in table or lower.capitalize() in table
 
     def repair(self, word: str) -> str | None:
@@ -139,11 +140,7 @@ def _build(catalogue: Catalogue, lang: str) -> Speller:
                 words.update(w.lower() for w in _WORD.findall(entry))
     table = lemma_table(lang)
     lemmas = {w for w in words if len(w) >= MIN_LENGTH - 1}
-    forms = {
-        form.lower()
-        for form, lemma in table.items()
-        if (lemma if isinstance(lemma, str) else (lemma[0] if lemma else "")).lower() in lemmas
-    }
+    forms = {form for lemma in lemmas for form in table.forms_of(lemma)}  # their inflections
     targets = frozenset(words | forms)
     folded: dict[str, str] = {}
     for target in sorted(targets):
@@ -154,13 +151,12 @@ def _build(catalogue: Catalogue, lang: str) -> Speller:
     for target in sorted(targets):
         if len(target) >= MIN_LENGTH and target.isalpha():
             by_initial.setdefault(target[0], []).append(target)
-    known = frozenset(str(v[0] if isinstance(v, list) and v else v).lower() for v in table.values() if v)
     return Speller(
         lang=lang,
         targets=targets,
         folded=folded,
         by_initial={k: tuple(v) for k, v in by_initial.items()},
-        known=known,
+        lemmas=table,
         stop_words=frozenset(w.lower() for w in pipeline(lang).Defaults.stop_words),
     )
 
