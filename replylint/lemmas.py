@@ -26,14 +26,12 @@ answers) with one warning.
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import json
 import logging
 import os
 import re
 import struct
-import tempfile
 import threading
 import zlib
 from collections.abc import Iterator, Mapping
@@ -42,14 +40,13 @@ from pathlib import Path
 from typing import Any
 
 import marisa_trie
-import platformdirs
+
+from .usercache import ENV_VAR, cache_root, make_dir, replace_atomic
 
 log = logging.getLogger(__name__)
 
 #: Bumped whenever the file layout or the encoding of values changes.
 FORMAT_VERSION = 1
-#: Overrides the per-user cache directory (lemma stores go in its ``lemmas/``).
-ENV_VAR = "REPLYLINT_USER_CACHE_DIR"
 
 Value = str | list[str]
 
@@ -58,17 +55,9 @@ _LEMMA = "\x02"
 _MAGIC = b"RLLEMMA\x00"
 _TRAILER = struct.Struct("<8sIQQI")  # magic, format, entries, payload bytes, crc32
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# replylint lemma stores; see https://bford.info/cachedir/\n"
 
 _warn_lock = threading.Lock()
 _warned_unwritable = False
-
-
-def cache_root() -> Path:
-    """The per-user cache directory: ``$REPLYLINT_USER_CACHE_DIR``, else the platform's
-    (``$XDG_CACHE_HOME/replylint``, ``~/.cache/replylint`` on Linux)."""
-    env = os.environ.get(ENV_VAR)
-    return Path(env) if env else Path(platformdirs.user_cache_dir("replylint", appauthor=False))
 
 
 def store_dir() -> Path:
@@ -222,21 +211,8 @@ def write_store(path: Path, trie: marisa_trie.BytesTrie, entries: int) -> None:
     """Write ``trie`` and its trailer to ``path`` atomically (temporary file + rename)."""
     payload = trie.tobytes()
     trailer = _TRAILER.pack(_MAGIC, FORMAT_VERSION, entries, len(payload), zlib.crc32(payload))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tag = path.parent / "CACHEDIR.TAG"
-    if not tag.exists():
-        tag.write_text(_TAG, encoding="utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.write(trailer)
-        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide it from a shared cache's other users
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    make_dir(path.parent)
+    replace_atomic(path, payload, trailer)
 
 
 def _crc32(fh: BufferedReader, size: int) -> int:

@@ -55,28 +55,44 @@ def _key(data: bytes) -> str:
 def ensure_dir(directory: Path) -> bool:
     """Create ``directory`` (and a CACHEDIR.TAG at the cache root); False if impossible."""
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        tag = cache_root() / "CACHEDIR.TAG"
-        if directory.is_relative_to(cache_root()) and not tag.exists():
-            tag.write_text(_TAG, encoding="utf-8")
+        make_dir(directory)
     except OSError as exc:
         log.debug("per-user cache %s not writable: %s", directory, exc)
         return False
     return True
 
 
-def write_atomic(path: Path, payload: bytes) -> bool:
-    """Write ``payload`` to ``path`` so that a reader sees the old file or the whole
-    new one, never a part (two processes may write the same entry at once)."""
+def make_dir(directory: Path) -> None:
+    """Create ``directory``, tagging the cache root (or the folder itself, outside the
+    root) so that backup tools skip it. Raises OSError when it cannot be created."""
+    directory.mkdir(parents=True, exist_ok=True)
+    root = cache_root()
+    # A folder given outside the cache root is a cache of its own: it gets the tag.
+    tag = (root if directory.is_relative_to(root) else directory) / "CACHEDIR.TAG"
+    if not tag.exists():
+        tag.write_text(_TAG, encoding="utf-8")
+
+
+def replace_atomic(path: Path, *chunks: bytes) -> None:
+    """Write ``chunks`` to ``path`` so that a reader sees the old file or the whole new
+    one, never a part (two processes may write the same entry at once). The file is
+    readable by all, like the cache folder of a shared machine. Raises OSError."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(payload)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with os.fdopen(fd, "wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide it from the folder's other users
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_atomic(path: Path, payload: bytes) -> bool:
+    """:func:`replace_atomic`, False instead of an error."""
+    try:
+        replace_atomic(path, payload)
     except OSError as exc:
         log.debug("cannot write %s: %s", path, exc)
         return False

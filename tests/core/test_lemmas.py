@@ -290,7 +290,7 @@ def _race(directory: str, barrier: Any, role: str, complete: bytes) -> int:
     target = Path(directory) / store_name("it")
     barrier.wait()
     bad = seen = 0
-    deadline = time.monotonic() + 1.0
+    deadline = time.monotonic() + 3.0  # long enough that a loaded machine still races
     while time.monotonic() < deadline:
         if role == "builder":
             store = open_store("it", Path(directory))
