@@ -174,7 +174,7 @@ def _bound_suffix_search(nlp: Language) -> None:
 # strings of patterns compiled lazily inside it.
 
 #: Default number of strings a language's vocabulary may gain before it is recycled
-#: (about 15 MB per language at most; rebuilding costs ~0.5 s, paid once per limit).
+#: (~10 MB per language at most; a rebuild costs 0.5-0.8 s of CPU, once per limit).
 DEFAULT_VOCAB_LIMIT = 20_000
 #: The growth counts the strings the rules add when they are compiled (2,000-3,000
 #: per language); a lower limit would rebuild a pipeline on every reply.
