@@ -30,6 +30,7 @@ import anyio.to_thread
 
 from replylint.engine import Linter, LintOptions
 from replylint.errors import InputError, ReplylintError, TooLargeError
+from replylint.nlp import in_use
 from replylint.schema import InputRecord, RuleInfo
 
 from .errors import ServiceUnavailable
@@ -159,12 +160,16 @@ class LintService:
         abandoned = threading.Event()
 
         def job() -> T:
+            # in_use: a rewrite holds Docs across its linter calls; no pipeline is
+            # recycled under it (replylint.nlp bounds each language's vocabulary).
             with self._engine:
                 if abandoned.is_set():
                     raise _Skipped
                 if queued:
-                    return fn(linter)
-            return fn(linter)
+                    with in_use():
+                        return fn(linter)
+            with in_use():
+                return fn(linter)
 
         try:
             return await anyio.to_thread.run_sync(job, abandon_on_cancel=True)

@@ -1,6 +1,6 @@
 """Mixed-endpoint load on the HTTP API: zero errors and flat memory over 10,000 requests.
 
-    python3 bench/load_mixed.py [--requests 10000] [--in-flight 4]
+    python3 bench/load_mixed.py [--requests 10000] [--in-flight 4] [--vocab-limit N]
 
 Starts ``replylint serve`` (one worker, no model configured, so /v1/rewrite uses the
 offline engine) on a free loopback port and sends a fixed, seeded mix of requests, a few
@@ -80,7 +80,10 @@ async def run(args: argparse.Namespace) -> int:
     rng = random.Random(20261125)
     kinds = plan(args.requests, 20261125)
     log = tempfile.NamedTemporaryFile(prefix="replylint-serve-", suffix=".log", delete=False)  # noqa: SIM115
-    proc = start_server(port, log, {"REPLYLINT_ACCESS_LOG": "false"})
+    extra = {"REPLYLINT_ACCESS_LOG": "false"}
+    if args.vocab_limit is not None:
+        extra["REPLYLINT_VOCAB_LIMIT"] = str(args.vocab_limit)
+    proc = start_server(port, log, extra)
     statuses: dict[str, Counter[int | str]] = defaultdict(Counter)
     latencies: dict[str, list[float]] = defaultdict(list)
     samples: list[tuple[int, float]] = []
@@ -145,6 +148,9 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--requests", type=int, default=10_000)
     ap.add_argument("--in-flight", type=int, default=4)
+    ap.add_argument(
+        "--vocab-limit", type=int, default=None, help="the server's REPLYLINT_VOCAB_LIMIT (default: its own)"
+    )
     ap.add_argument("--limit-seconds", type=float, default=3600.0, help="stop sending after this long")
     args = ap.parse_args()
     if not 1 <= args.requests <= 100_000 or not 1 <= args.in_flight <= 64:

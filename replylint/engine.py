@@ -28,7 +28,7 @@ from .errors import InputError, TooLargeError
 from .langdetect import LangSource, resolve_language
 from .languages import SUPPORTED_LANGS
 from .matching import Hit, LanguagePack, SentenceIndex, get_rule_check, merge_overlapping
-from .nlp import make_doc
+from .nlp import in_use, is_current, make_doc
 from .normalise import NormalisedText, normalise
 from .schema import Diagnostic, Fix, InputRecord, ResultRecord, Severity, Triage
 
@@ -195,10 +195,10 @@ class Linter:
 
     def pack(self, lang: str) -> LanguagePack:
         pack = self._packs.get(lang)
-        if pack is None:
+        if pack is None or not is_current(pack.nlp):  # recycled: compile for the new Vocab
             with self._lock:
                 pack = self._packs.get(lang)
-                if pack is None:
+                if pack is None or not is_current(pack.nlp):
                     # Structure rules find elements of a reply, not problems; structure.py
                     # runs them in a pack of their own, only when the structure applies.
                     rules = [r for r in self.catalogue.rules.values() if r.family != "structure"]
@@ -260,6 +260,17 @@ class Linter:
         """
         if not isinstance(record, InputRecord):
             record = InputRecord.model_validate(record)
+        with in_use():  # no pipeline is recycled while this record's Doc is in use
+            return self._check(record, select, ignore, reading, keep)
+
+    def _check(
+        self,
+        record: InputRecord,
+        select: Iterable[str] | None,
+        ignore: Iterable[str] | None,
+        reading: str | None,
+        keep: Callable[[Diagnostic], bool] | None,
+    ) -> ResultRecord:
         analysis = self.analyse(record, reading)
         rules = self.enabled_rules(
             analysis.profile,

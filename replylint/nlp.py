@@ -11,9 +11,12 @@ are laid out; they are character ranges, not a Doc annotation.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
-from collections.abc import Mapping
+import weakref
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -31,7 +34,7 @@ log = logging.getLogger(__name__)
 #: Language code used for the language-independent fallback pipeline.
 FALLBACK_LANG = "xx"
 
-_lock = threading.Lock()
+_lock = threading.RLock()
 
 
 @cache
@@ -118,7 +121,6 @@ def _make_lemmatizer(nlp: Language, name: str, lang: str) -> LookupLemmatizer:
     return LookupLemmatizer(nlp, lang)
 
 
-@cache
 def _pipeline(lang: str) -> Language:
     if lang == "fr":
         from ._french import blank_french
@@ -151,20 +153,143 @@ def _bound_suffix_search(nlp: Language) -> None:
     tokenizer.suffix_search = suffix_search
 
 
+# -- bounded vocabularies -----------------------------------------------------------------
+#
+# spaCy keeps every string and lexeme it has ever seen in the pipeline's Vocab, and
+# replies carry fresh order numbers, names and amounts: a long-running server would
+# grow by a few kilobytes per reply, for ever. Once a language's string store has
+# gained ``vocab_limit()`` strings since its pipeline was built, the pipeline is
+# rebuilt (recycled) the next time no linting work is in progress; everything
+# compiled against the old Vocab (rule packs, phrase registries, the lemma and
+# tokenizer caches) is rebuilt with it, so a recycled process answers exactly as a
+# fresh one. ``nlp.memory_zone()`` would free strings per reply instead, but its zone
+# is global to the Vocab (unsafe beside the API's concurrent rewrites) and frees the
+# strings of patterns compiled lazily inside it.
+
+#: Default number of strings a language's vocabulary may gain before it is recycled
+#: (a few MB per language; a rebuild costs 0.5-0.8 s of CPU, once per limit). Measured
+#: flat from 8,000 fresh-token requests at this limit (docs/performance.md).
+DEFAULT_VOCAB_LIMIT = 8_000
+#: The growth counts the strings the rules add when they are compiled (2,000-3,000
+#: per language); a lower limit would rebuild a pipeline on every reply.
+MIN_VOCAB_LIMIT = 5_000
+
+_pipelines: dict[str, Language] = {}
+_built_size: dict[str, int] = {}  # strings in the store when the pipeline was built
+_retired: weakref.WeakSet[Language] = weakref.WeakSet()
+_recycled: dict[str, int] = {}  # how many times each language was recycled
+_active = 0  # linting operations in progress (see in_use)
+_on_recycle: list[Callable[[str], None]] = []
+
+
+def _env_limit() -> int:
+    raw = os.environ.get("REPLYLINT_VOCAB_LIMIT", "")
+    try:
+        return _clamp(int(raw)) if raw.strip() else DEFAULT_VOCAB_LIMIT
+    except ValueError:
+        log.warning("REPLYLINT_VOCAB_LIMIT=%r is not a number; using %d", raw, DEFAULT_VOCAB_LIMIT)
+        return DEFAULT_VOCAB_LIMIT
+
+
+def _clamp(limit: int) -> int:
+    return 0 if limit <= 0 else max(limit, MIN_VOCAB_LIMIT)
+
+
+_vocab_limit = _env_limit()
+
+
+def vocab_limit() -> int:
+    """Strings a language's vocabulary may gain before it is recycled (0: never)."""
+    return _vocab_limit
+
+
+def set_vocab_limit(limit: int) -> int:
+    """Set :func:`vocab_limit` (``REPLYLINT_VOCAB_LIMIT``; at least ``MIN_VOCAB_LIMIT``,
+    0 for never); returns the previous value."""
+    global _vocab_limit
+    previous, _vocab_limit = _vocab_limit, _clamp(limit)
+    return previous
+
+
+def on_recycle(callback: Callable[[str], None]) -> None:
+    """Call ``callback(lang)`` when ``lang``'s pipeline is recycled, to drop a cache of
+    objects compiled against its Vocab (matchers, string hashes resolved through it)."""
+    _on_recycle.append(callback)
+
+
+def is_current(nlp: Language) -> bool:
+    """False once ``nlp`` was recycled: whatever was compiled against it is rebuilt."""
+    return nlp not in _retired
+
+
+def vocab_growth(lang: str) -> int:
+    """Strings ``lang``'s pipeline has gained since it was built (0 if not built)."""
+    nlp = _pipelines.get(lang)
+    return len(nlp.vocab.strings) - _built_size[lang] if nlp is not None else 0
+
+
+def recycle_count(lang: str) -> int:
+    """How many times ``lang``'s pipeline was recycled in this process."""
+    return _recycled.get(lang, 0)
+
+
+def _recycle_grown() -> None:
+    """Retire every pipeline over the limit (called with the lock held, no work in flight)."""
+    limit = _vocab_limit
+    if not limit:
+        return
+    for lang, nlp in list(_pipelines.items()):
+        if len(nlp.vocab.strings) - _built_size[lang] <= limit:
+            continue
+        log.info("recycling the %s pipeline: its vocabulary gained %d strings", lang, vocab_growth(lang))
+        del _pipelines[lang]
+        _retired.add(nlp)
+        _seen_words.pop(lang, None)
+        _recycled[lang] = _recycled.get(lang, 0) + 1
+        for callback in _on_recycle:
+            callback(lang)
+
+
+@contextmanager
+def in_use() -> Iterator[None]:
+    """Linting work in progress: Docs, rule packs and hashes of one Vocab are in use.
+
+    Pipelines are recycled only on entering the first of these, so a Doc is never
+    matched against patterns compiled for another Vocab. Nesting is fine."""
+    global _active
+    with _lock:
+        if _active == 0 and _pipelines:
+            _recycle_grown()
+        _active += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _active -= 1
+
+
 def pipeline(lang: str) -> Language:
-    """The cached pipeline for ``lang`` (``xx`` for languages without a pack)."""
+    """The current pipeline for ``lang`` (``xx`` for languages without a pack)."""
     if lang not in SUPPORTED_LANGS:
         lang = FALLBACK_LANG
-    with _lock:
-        return _pipeline(lang)
+    nlp = _pipelines.get(lang)
+    if nlp is None:
+        with _lock:
+            nlp = _pipelines.get(lang)
+            if nlp is None:
+                nlp = _pipelines[lang] = _pipeline(lang)
+                _built_size[lang] = len(nlp.vocab.strings)
+    return nlp
 
 
 # spaCy's tokenizer stops caching the words of a text after the first special case
 # ("I've", "z.B.") in that text, so most words of a real reply were re-split by
 # regex on every call. Tokenising each new word once on its own fills the cache;
-# whole texts then hit it. The set bounds the warm-up work, not the cache.
+# whole texts then hit it. The set bounds the warm-up work, not the cache; it is
+# emptied when it outgrows the tokenizer's own cache (spaCy keeps 10,000 entries and
+# then stops adding), since remembering more words would save nothing.
 _seen_words: dict[str, set[str]] = {}
-_MAX_SEEN = 500_000
+_MAX_SEEN = 20_000
 
 
 def _warm_tokenizer(nlp: Language, lang: str, text: str) -> None:

@@ -31,6 +31,7 @@ from .catalogue import Catalogue, Rule, localised
 from .checks.structure import phrase_spans, resolve_words
 from .errors import RuleFileError
 from .matching import Hit, LanguagePack
+from .nlp import is_current
 from .schema import Diagnostic, Fix, Severity, Structure
 from .triage import buyer_signals, find_signals, problem_kinds, risk_of
 
@@ -98,11 +99,11 @@ def structure_pack(linter: Linter, lang: str) -> LanguagePack:
     problem never pays for them."""
     packs = _packs.get(linter)
     pack = packs.get(lang) if packs is not None else None
-    if pack is None:
+    if pack is None or not is_current(pack.nlp):
         with _packs_lock:
             packs = _packs.setdefault(linter, {})
             pack = packs.get(lang)
-            if pack is None:
+            if pack is None or not is_current(pack.nlp):
                 rules = [r for r in linter.catalogue.rules.values() if r.family == "structure"]
                 pack = packs[lang] = LanguagePack(linter.catalogue, lang, rules)
     return pack

@@ -32,8 +32,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .catalogue import ALL_LANGS_KEY, Catalogue, Examples, PerLang, Rule, _load_yaml, _validate, localised
 from .errors import RuleFileError
+from .languages import SUPPORTED_LANGS
 from .matching import LanguagePack, merge_overlapping
-from .nlp import SUPPORTED_LANGS  # type: ignore[attr-defined]  # (re-exported by nlp)
+from .nlp import is_current
 from .resources import rules_dir
 from .schema import Risk, Triage
 
@@ -167,10 +168,10 @@ class TriageData:
     def pack(self, catalogue: Catalogue, lang: str, scope: Scope) -> LanguagePack:
         key = (lang, scope)
         pack = self._packs.get(key)
-        if pack is None:
+        if pack is None or not is_current(pack.nlp):  # recycled pipeline: compile anew
             with self._lock:
                 pack = self._packs.get(key)
-                if pack is None:
+                if pack is None or not is_current(pack.nlp):
                     # A language no signal is written for gets an empty pack (no triggers).
                     rules = [
                         s.as_rule() for s in self.signals.values() if scope in s.scope and lang in s.languages

@@ -41,7 +41,7 @@ from spacy.matcher import PhraseMatcher
 
 from ..errors import RuleFileError
 from ..matching import Hit, register_check
-from ..nlp import make_doc, pipeline
+from ..nlp import make_doc, on_recycle, pipeline
 from ..spelling import is_typo
 
 if TYPE_CHECKING:
@@ -187,6 +187,15 @@ class _Registry:
 
 
 _registries: dict[tuple[str, str], _Registry] = {}
+
+
+def _forget_registries(lang: str) -> None:
+    """Registries hold PhraseMatchers of a Vocab: after any recycle they are rebuilt
+    (all of them: a language without a pack shares the fallback pipeline)."""
+    _registries.clear()
+
+
+on_recycle(_forget_registries)
 
 
 def _compile(lang: str, attr: Attr, resolved: Words) -> tuple[_Registry, _WordList]:
