@@ -1,0 +1,55 @@
+"""The linear-time versions of the sentence-window and word-distance look-ups give the
+same hits as the pairwise comparisons they replaced, on every rule's own examples."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from replylint.engine import Analysis, Linter
+from replylint.matching import Hit, LanguagePack
+
+LANGS = ("en", "fr", "de", "es", "it")
+
+
+def _examples_text(linter: Linter, lang: str) -> str:
+    """Every example of every rule in ``lang``, one per line: many sentences, many
+    rules firing near and far from their ``requires``/``excludes`` patterns."""
+    texts = [
+        ex.text for rule in linter.catalogue.rules.values() for ex in rule.all_examples() if ex.lang == lang
+    ]
+    return "\n".join(texts)
+
+
+def _pairwise_near(
+    pack: LanguagePack, found: dict[int, list[Hit]], n: int, sent: int, analysis: Analysis
+) -> bool:
+    window = pack.entries[n].spec.window
+    if window == "text":
+        return bool(found.get(n))
+    return any(abs(analysis.sentence_of(h.start) - sent) <= window for h in found.get(n, ()))
+
+
+def _spans(hits: list[Hit]) -> list[tuple[int, int, Any]]:
+    return [(h.start, h.end, h.pattern.model_dump_json() if h.pattern else None) for h in hits]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_sentence_windows_by_bisection_match_the_pairwise_comparison(
+    linter: Linter, lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = _examples_text(linter, lang)
+    assert text.count("\n") > 20
+    analysis = Analysis(text, lang, linter.catalogue.profile("amazon"), linter.catalogue)
+    pack = linter.pack(lang)
+    found = pack.run(analysis)
+    rules = [r for r, sections in pack.by_rule.items() if sections]
+    fast = {r: _spans(pack.hits_for(r, analysis, found)) for r in rules}
+    plain = dict(found)  # a plain dict takes the unmemoised path
+    assert {r: _spans(pack.hits_for(r, analysis, plain)) for r in rules} == fast
+    monkeypatch.setattr(
+        pack, "_near", lambda f, n, sent, a: _pairwise_near(pack, f, n, sent, a), raising=True
+    )
+    assert {r: _spans(pack.hits_for(r, analysis, found)) for r in rules} == fast
+    assert sum(map(len, fast.values())) > 20
