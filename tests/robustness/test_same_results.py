@@ -3,6 +3,7 @@ same hits as the pairwise comparisons they replaced, on every rule's own example
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -53,3 +54,27 @@ def test_sentence_windows_by_bisection_match_the_pairwise_comparison(
     )
     assert {r: _spans(pack.hits_for(r, analysis, found)) for r in rules} == fast
     assert sum(map(len, fast.values())) > 20
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_near_by_bisection_matches_the_scan_of_every_phrase(
+    linter: Linter, lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import replylint.checks.structure as structure
+
+    text = _examples_text(linter, lang)
+    calls = []
+
+    def counted(starts: list[int]) -> Any:
+        calls.append(len(starts))
+        return itertools.pairwise(starts)
+
+    def result() -> str:
+        # the reply and, for the triage signals, the same text as the buyer's message
+        return linter.check_text(text, lang=lang, buyer_message=text).model_dump_json()
+
+    monkeypatch.setattr(structure, "pairwise", counted)
+    fast = result()
+    assert len(calls) > 10 and max(calls) > 3  # near.v1 ran, on several phrases at once
+    monkeypatch.setattr(structure, "pairwise", lambda starts: [(1, 0)])  # "unsorted": scan them all
+    assert result() == fast
