@@ -74,8 +74,6 @@ KNOWN_QUADRATIC = {
     # still faster than linear after the suffix-search bound (exponent about 1.3 and 1.6)
     "run of '!'": "a run of '!' still grows faster than linear (exponent about 1.3)",
     "run of '🙂'": "spaCy tokenizer: a run of emoji still grows faster than linear (exponent about 1.6)",
-    # replylint/checks/web.py domain_allowed joins every suffix of a host name
-    "'www.' repeated": "checks.web.domain_allowed: quadratic in the labels of a host",
 }
 
 CASES: dict[str, tuple[Callable[[int], str], int]] = {

@@ -78,3 +78,27 @@ def test_near_by_bisection_matches_the_scan_of_every_phrase(
     assert len(calls) > 10 and max(calls) > 3  # near.v1 ran, on several phrases at once
     monkeypatch.setattr(structure, "pairwise", lambda starts: [(1, 0)])  # "unsorted": scan them all
     assert result() == fast
+
+
+def test_allowlists_on_parent_domains_give_the_answer_of_every_parent(linter: Linter) -> None:
+    from replylint.checks.web import _allow_regex, domain_allowed
+
+    lexicons = linter.catalogue.lexicons["all"]
+    shipped = {d.lower() for name, words in lexicons.items() if name.endswith("_domains") for d in words}
+    assert any(p.endswith(".*") for p in shipped)
+    patterns = tuple(sorted(shipped | {"*.shop.example.com", "*.track.*", "ebay.co.uk"}))
+
+    def every_parent(host: str, allow: tuple[str, ...]) -> bool:
+        rx = _allow_regex(allow)
+        assert rx is not None
+        labels = host.split(".")
+        return any(rx.fullmatch(".".join(labels[i:])) for i in range(len(labels) - 1))
+
+    cores = {p.replace("*.", "").replace(".*", ".co.uk") for p in patterns}
+    cores |= {p.replace("*.", "x_y.").replace(".*", ".de") for p in patterns}
+    cores |= {"shop.example.com", "amazon.evil.com", "evil-amazon.com", "com", "a_b.c"}
+    hosts = {f"{prefix}{core}" for core in cores for prefix in ("", "www.", "a.b.", "x_y.", "www." * 40)}
+    lists = [patterns, *((p,) for p in patterns)]  # one pattern alone: its own bound
+    answers = {(host, allow): domain_allowed(host, allow) for host in hosts for allow in lists}
+    assert answers == {(host, allow): every_parent(host, allow) for host, allow in answers}
+    assert 0 < sum(answers.values()) < len(answers)
