@@ -4,9 +4,13 @@ same hits as the pairwise comparisons they replaced, on every rule's own example
 from __future__ import annotations
 
 import itertools
+import re
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from robust_settings import ROBUST
 
 from replylint.engine import Analysis, Linter
 from replylint.matching import Hit, LanguagePack
@@ -102,3 +106,18 @@ def test_allowlists_on_parent_domains_give_the_answer_of_every_parent(linter: Li
     answers = {(host, allow): domain_allowed(host, allow) for host in hosts for allow in lists}
     assert answers == {(host, allow): every_parent(host, allow) for host, allow in answers}
     assert 0 < sum(answers.values()) < len(answers)
+
+
+_PIECES = [" ", "  ", "\n", "\t", "[", "]", "(", ")", "{", "}", "<", ">", "dot", "DOT", "punkt", "at"]
+_PIECES += ["arroba", "@", "shop", "x", ".", "com", "[dot]", "(at)", "<punkt>", "{@}", "[ dot ]", "( AT )"]
+
+
+@ROBUST
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
+def test_bracketed_dots_and_ats_are_found_where_a_bare_leading_space_run_finds_them(text: str) -> None:
+    from replylint import normalise
+
+    for guarded in (normalise._BRACKET_DOT, normalise._BRACKET_AT):
+        bare = re.compile(guarded.pattern.removeprefix(normalise._RUN_START), guarded.flags)
+        assert bare.pattern != guarded.pattern
+        assert [m.span() for m in guarded.finditer(text)] == [m.span() for m in bare.finditer(text)]
