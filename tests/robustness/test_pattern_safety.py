@@ -22,7 +22,6 @@ PROBE = Path(__file__).with_name("regex_probe.py")
 #: Quadratic under ``finditer`` on a long run, reported to the module's owner; each
 #: entry says where and why. A pattern leaves this list when it is fixed.
 KNOWN_QUADRATIC = {
-    "replylint.nlp._SENTENCE_END": "retried from every character of a run of . ! ? (nlp.py)",
     "replylint.rewrite.facts._AMOUNT": "digit alternatives retried from every digit of a run (rewrite)",
     "replylint.rewrite.redaction._EMAIL": "leading [\\w.+-]+ retried from every letter of a word (rewrite)",
 }
