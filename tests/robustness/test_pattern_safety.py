@@ -23,7 +23,6 @@ PROBE = Path(__file__).with_name("regex_probe.py")
 #: entry says where and why. A pattern leaves this list when it is fixed.
 KNOWN_QUADRATIC = {
     "replylint.rewrite.facts._AMOUNT": "digit alternatives retried from every digit of a run (rewrite)",
-    "replylint.rewrite.redaction._EMAIL": "leading [\\w.+-]+ retried from every letter of a word (rewrite)",
 }
 
 

@@ -121,3 +121,16 @@ def test_bracketed_dots_and_ats_are_found_where_a_bare_leading_space_run_finds_t
         bare = re.compile(guarded.pattern.removeprefix(normalise._RUN_START), guarded.flags)
         assert bare.pattern != guarded.pattern
         assert [m.span() for m in guarded.finditer(text)] == [m.span() for m in bare.finditer(text)]
+
+
+_EMAIL_PIECES = ["a", "bob", "x_y", "7", ".", "+", "-", "@", " at ", "(at)", "[ at ]", " dot ", "[dot]"]
+_EMAIL_PIECES += ["(punto)", "com", "de", "co", "uk", " ", "\n", "é", "a@b.com", "bob(at)shop.de", ".x@y.org"]
+
+
+@ROBUST
+@given(st.lists(st.sampled_from(_EMAIL_PIECES), max_size=40).map("".join))
+def test_redacted_addresses_are_the_matches_of_the_address_pattern_tried_everywhere(text: str) -> None:
+    from replylint.rewrite import redaction
+
+    expected = [m.span() for m in redaction._EMAIL.finditer(text)]
+    assert [m.span() for m in redaction._emails(text)] == expected
