@@ -68,7 +68,6 @@ def _run(piece: str) -> Callable[[int], str]:
 RUN_KNOWN = os.environ.get("REPLYLINT_ROBUST_KNOWN") == "1"
 KNOWN_QUADRATIC = {
     # still faster than linear after the suffix-search bound (exponent about 1.3 and 1.6)
-    "run of '!'": "a run of '!' still grows faster than linear (exponent about 1.3)",
     "run of '🙂'": "spaCy tokenizer: a run of emoji still grows faster than linear (exponent about 1.6)",
 }
 
