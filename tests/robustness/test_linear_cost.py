@@ -66,10 +66,8 @@ def _run(piece: str) -> Callable[[int], str]:
 #: run only on request (``REPLYLINT_ROBUST_KNOWN=1``); bench/robust_bench.py shows them
 #: at full size.
 RUN_KNOWN = os.environ.get("REPLYLINT_ROBUST_KNOWN") == "1"
-KNOWN_QUADRATIC = {
-    # still faster than linear after the suffix-search bound (exponent about 1.3 and 1.6)
-    "run of '🙂'": "spaCy tokenizer: a run of emoji still grows faster than linear (exponent about 1.6)",
-}
+#: None at present: a shape found to grow faster than linear is listed here, with why.
+KNOWN_QUADRATIC: dict[str, str] = {}
 
 CASES: dict[str, tuple[Callable[[int], str], int]] = {
     "prose": (_prose, 2_000),
