@@ -134,3 +134,40 @@ def test_redacted_addresses_are_the_matches_of_the_address_pattern_tried_everywh
 
     expected = [m.span() for m in redaction._EMAIL.finditer(text)]
     assert [m.span() for m in redaction._emails(text)] == expected
+
+
+_LINK_PIECES = ["https://shop.example.com/p?id=1", "www.shop.de", "shop.co.uk", "bob@shop.de", "a@b.com"]
+_LINK_PIECES += ["https://x.com/a@b.de", "(see www.a.com)", "example.com/path", "e.g.", "Thanks.it"]
+_LINK_PIECES += [" ", "\n", "x"]
+
+
+def _links_compared_with_every_taken_span(analysis: Analysis) -> list[tuple[int, int, str]]:
+    """find_links as it was: each candidate compared with every span taken so far."""
+    from replylint.checks import web
+
+    text = analysis.text
+    taken = list(web.find_emails(analysis))
+    links = []
+    for rx in (web._SCHEME_URL, web._WWW_URL, web._BARE_DOMAIN):
+        for m in rx.finditer(text):
+            start, end = m.start(), web._strip_trailing(text, m.start(), m.end())
+            if end <= start or any(a < end and start < b for a, b in taken):
+                continue
+            url = text[start:end]
+            if rx is web._BARE_DOMAIN:
+                host = url.split("/", 1)[0]
+                tld = host.rsplit(".", 1)[-1]
+                if not (tld.islower() or host.isupper()) or web._missing_space(analysis, host, text, end):
+                    continue
+            taken.append((start, end))
+            links.append((start, end, web.host_of(url)))
+    return sorted(links)
+
+
+@ROBUST
+@given(st.lists(st.sampled_from(_LINK_PIECES), max_size=30).map("".join))
+def test_links_are_those_found_by_comparing_with_every_taken_span(linter: Linter, text: str) -> None:
+    from replylint.checks.web import find_links
+
+    analysis = Analysis(text or "x", "en", linter.catalogue.profile("amazon"), linter.catalogue)
+    assert find_links(analysis) == _links_compared_with_every_taken_span(analysis)
