@@ -21,9 +21,7 @@ PROBE = Path(__file__).with_name("regex_probe.py")
 
 #: Quadratic under ``finditer`` on a long run, reported to the module's owner; each
 #: entry says where and why. A pattern leaves this list when it is fixed.
-KNOWN_QUADRATIC = {
-    "replylint.rewrite.facts._AMOUNT": "digit alternatives retried from every digit of a run (rewrite)",
-}
+KNOWN_QUADRATIC: dict[str, str] = {}  # none at present
 
 
 @pytest.fixture(scope="module")

@@ -171,3 +171,17 @@ def test_links_are_those_found_by_comparing_with_every_taken_span(linter: Linter
 
     analysis = Analysis(text or "x", "en", linter.catalogue.profile("amazon"), linter.catalogue)
     assert find_links(analysis) == _links_compared_with_every_taken_span(analysis)
+
+
+_AMOUNT_PIECES = ["7", "77", "777", "1234", " ", ",", ".", "\u00a0", "$", "€", "EUR", "euros", "US$", "x"]
+
+
+@ROBUST
+@given(st.lists(st.sampled_from(_AMOUNT_PIECES), max_size=40).map("".join))
+def test_amounts_kept_by_the_rewriter_are_the_matches_of_the_amount_pattern_tried_everywhere(
+    text: str,
+) -> None:
+    from replylint.rewrite import facts
+
+    expected = [m.span() for m in facts._AMOUNT.finditer(text)]
+    assert [m.span() for m in facts._amounts(text)] == expected
