@@ -387,11 +387,24 @@ class LanguagePack:
         return hits
 
     def _near(self, found: dict[int, list[Hit]], n: int, sent: int, analysis: Analysis) -> bool:
-        """Pattern ``n`` matched in sentence ``sent`` or within its ``window``."""
+        """Pattern ``n`` matched in sentence ``sent`` or within its ``window``.
+
+        By bisection in the sorted sentence numbers of ``n``'s hits: comparing each
+        hit with every hit of a ``requires`` pattern made long prose quadratic."""
         window = self.entries[n].spec.window
         if window == "text":
             return bool(found.get(n))
-        return any(abs(analysis.sentence_of(h.start) - sent) <= window for h in found.get(n, ()))
+        if isinstance(found, Found):
+            numbers = found.sentence_numbers(n)
+        else:
+            numbers = _sentence_numbers(found, n, analysis)
+        i = bisect.bisect_left(numbers, sent - window)
+        return i < len(numbers) and numbers[i] <= sent + window
+
+
+def _sentence_numbers(found: dict[int, list[Hit]], n: int, analysis: Analysis) -> list[int]:
+    """Sorted sentence numbers of the hits of entry ``n``."""
+    return sorted(analysis.sentence_of(h.start) for h in found.get(n, ()))
 
 
 class Found(dict[int, list[Hit]]):
@@ -407,6 +420,7 @@ class Found(dict[int, list[Hit]]):
         self._analysis = weakref.ref(analysis)
         self.tokens = pack.matcher.matches(analysis.doc)
         self._phrase: dict[str, dict[int, list[Hit]]] = {}
+        self._sentences: dict[int, list[int]] = {}
 
     @property
     def analysis(self) -> Analysis:
@@ -426,6 +440,14 @@ class Found(dict[int, list[Hit]]):
                 return default
             hits = self[n]
         return hits if hits else default
+
+    def sentence_numbers(self, n: int) -> list[int]:
+        """Sorted sentence numbers of entry ``n``'s hits, kept: a helper shared by many
+        patterns (a rule's ``requires`` lists) is looked up once per hit of each."""
+        numbers = self._sentences.get(n)
+        if numbers is None:
+            numbers = self._sentences[n] = _sentence_numbers(self, n, self.analysis)
+        return numbers
 
     def lazy_phrase_hits(self, attr: str) -> dict[int, list[Hit]]:
         """Every lazy phrase entry on ``attr``, matched at once on first request."""

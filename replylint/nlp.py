@@ -308,5 +308,57 @@ def _warm_tokenizer(nlp: Language, lang: str, text: str) -> None:
 def make_doc(text: str, lang: str) -> Doc:
     """Tokenise, lemmatise: the one Doc every rule reads."""
     nlp = pipeline(lang)
+    split = _doc_splitting_long_runs(nlp, lang, text)
+    if split is not None:
+        return nlp(split)
     _warm_tokenizer(nlp, lang, text)
     return nlp(text)
+
+
+# -- long runs of one-character tokens ---------------------------------------------------
+
+#: Characters spaCy's tokenizer splits off one at a time as prefixes or suffixes, in
+#: every language: brackets, quotes, "!" and "?", and the main blocks of symbols and
+#: emoji (tests/robustness/test_long_runs.py checks each one).
+_ONE_CHAR_TOKENS = (
+    '()\\[\\]{}<>!?"«»“”„'
+    "\u2600-\u266e\u2670-\u2767\u2794-\u27bf\u2b00-\u2b2f"  # symbols, dingbats, arrows
+    "\U0001f300-\U0001f3fa\U0001f400-\U0001f6d4\U0001f910-\U0001f93e\U0001f940-\U0001f970"  # emoji
+    "\U0001f9d0-\U0001f9ff"
+)
+#: Runs this long or longer are split by :func:`make_doc` itself. The tokenizer strips
+#: one affix per step and copies and hashes the rest of the run at each step, so a run
+#: costs the square of its length (8 s for 128,000 "(" or "!", a minute for emoji).
+_LONG_RUN_MIN = 64
+_LONG_RUN = re.compile(f"(?<![{_ONE_CHAR_TOKENS}])[{_ONE_CHAR_TOKENS}]{{{_LONG_RUN_MIN},}}")
+
+
+def _doc_splitting_long_runs(nlp: Language, lang: str, text: str) -> Doc | None:
+    """The tokens of ``text`` with each long run of one-character tokens split into
+    its characters, as the tokenizer splits a run at the start or end of a word, and
+    everything between tokenised as usual; None when ``text`` has no long run (an
+    ordinary reply)."""
+    runs = list(_LONG_RUN.finditer(text))
+    if not runs:
+        return None
+    words: list[str] = []
+    spaces: list[bool] = []
+
+    def tokenise(part: str) -> None:
+        if part:
+            _warm_tokenizer(nlp, lang, part)
+            for token in nlp.tokenizer(part):
+                words.append(token.text)
+                spaces.append(bool(token.whitespace_))
+
+    pos = 0
+    for run in runs:
+        tokenise(text[pos : run.start()])
+        words.extend(run.group())
+        spaces.extend([False] * len(run.group()))
+        pos = run.end()
+        if text.startswith(" ", pos):  # the one space a token carries, as the tokenizer does
+            spaces[-1] = True
+            pos += 1
+    tokenise(text[pos:])
+    return Doc(nlp.vocab, words=words, spaces=spaces)

@@ -56,8 +56,13 @@ _BARE_DOT_WORDS = r"dot"
 _AT_WORDS = r"at|arobase|arrobase|chiocciola|arroba|ät|klammeraffe"
 _OPEN, _CLOSE = r"[\[\(\{<]", r"[\]\)\}>]"
 
-_BRACKET_DOT = re.compile(rf"\s*{_OPEN}\s*(?:{_DOT_WORDS})\s*{_CLOSE}\s*", re.IGNORECASE)
-_BRACKET_AT = re.compile(rf"\s*{_OPEN}\s*(?:{_AT_WORDS}|@)\s*{_CLOSE}\s*", re.IGNORECASE)
+# "shop [dot] com", "name (at) shop": the bracketed word with the spaces around it. A
+# match starts at the first space of a run, or at the bracket (right after an earlier
+# match, whose spaces that match took): the same matches as a bare leading \s*, which
+# was retried from every space of a long run of spaces (quadratic).
+_RUN_START = rf"(?:(?<!\s)|(?={_OPEN}))"
+_BRACKET_DOT = re.compile(rf"{_RUN_START}\s*{_OPEN}\s*(?:{_DOT_WORDS})\s*{_CLOSE}\s*", re.IGNORECASE)
+_BRACKET_AT = re.compile(rf"{_RUN_START}\s*{_OPEN}\s*(?:{_AT_WORDS}|@)\s*{_CLOSE}\s*", re.IGNORECASE)
 # "shop(.)com", "shop [.] co [.] uk": a bracketed dot between two words.
 _BRACKETED_DOT = re.compile(rf"(?<=\w)\s*{_OPEN}\.{_CLOSE}\s*(?=\w)")
 # "site dot com", "name at site dot com": a bare word only counts before a TLD.

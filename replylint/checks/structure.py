@@ -29,11 +29,12 @@ text holds the first word of one of its phrases. Results are memoised in
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any, Literal
 
 from spacy.attrs import IDX, LEMMA, LENGTH, LOWER
@@ -451,15 +452,22 @@ def near(analysis: Analysis, args: dict[str, Any]) -> list[Hit]:
             return []
     within, any_order, blockers = plan.within, plan.any_order, plan.blockers
     sentence = index.sentence
-    # Spans are sorted: only the ``then`` spans starting within reach of a ``first``
-    # span are compared with it, in the same order (not every pair: long texts stay fast).
-    then_starts = [s for s, _ in thens]
-    reach_back = within + max(e - s for s, e in thens) if any_order else None
+    # Only the ``then`` phrases starting within reach of a ``first`` can pair with it:
+    # from its end to ``within`` tokens on, and in any order also those ending at most
+    # ``within`` tokens before it. Found by bisection in the starts (the spans come
+    # sorted), so a long reply is not quadratic in its phrases; the slice keeps the
+    # list's order, so the same ``then`` is taken first.
+    starts = [s for s, _ in thens]
+    longest = max((e - s for s, e in thens), default=0)
+    ordered = all(a <= b for a, b in pairwise(starts))
     out: list[Hit] = []
     for fs, fe in firsts:
-        lo = bisect_left(then_starts, fe if reach_back is None else fs - reach_back)
-        hi = bisect_right(then_starts, fe + within)
-        for ts, te in thens[lo:hi]:
+        if ordered:
+            lo = bisect.bisect_left(starts, fs - within - longest if any_order else fe)
+            reach = thens[lo : bisect.bisect_right(starts, fe + within)]
+        else:
+            reach = thens
+        for ts, te in reach:
             if ts >= fe:
                 g0, g1 = fe, ts
             elif any_order and te <= fs:

@@ -11,6 +11,7 @@ Contact details are not facts: they are what a rewrite removes.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -53,6 +54,37 @@ _AMOUNT = re.compile(
     rf"(?:{_CURRENCY}\s?(?:{_NUMBER})|(?:{_NUMBER})\s?(?:{_CURRENCY}|{_CURRENCY_WORDS}\b))",
     re.IGNORECASE,
 )
+# Where a figure before its currency can start, when the two characters before are
+# not part of an earlier match (see _amounts): after a non-digit; after a digit only
+# to read exactly three ("1234 567 €" is "234 567 €"); after a digit and a separator
+# only for a run of digits other than three (three would be a group of the number
+# that starts before).
+_FIGURE_START = (
+    r"(?:(?<![\d.,\u00a0 ])|(?<=\D[.,\u00a0 ])|(?<=\d)(?=\d{3}(?!\d))|(?<=\d[.,\u00a0 ])(?!\d{3}(?!\d)))"
+)
+_AMOUNT_START = re.compile(
+    rf"(?:{_CURRENCY}\s?(?:{_NUMBER})|{_FIGURE_START}(?:{_NUMBER})\s?(?:{_CURRENCY}|{_CURRENCY_WORDS}\b))",
+    re.IGNORECASE,
+)
+
+
+def _amounts(text: str) -> Iterator[re.Match[str]]:
+    """``_AMOUNT.finditer(text)`` in linear time.
+
+    Tried from every digit, the figure ran to the end of each long number again
+    (quadratic in a long run of digits or of digit groups). A leftmost match starts
+    where ``_FIGURE_START`` allows, or within two characters of the previous match's
+    end, where the characters before it are that match's own; the matches are the
+    same (tests/robustness/test_same_results.py compares them)."""
+    pos = 0
+    while pos <= len(text):
+        m = _AMOUNT.match(text, pos) or _AMOUNT.match(text, pos + 1) or _AMOUNT_START.search(text, pos + 2)
+        if m is None:
+            return
+        yield m
+        pos = m.end()
+
+
 _PERCENT = re.compile(r"(?<![\w.,])\d{1,3}(?:[.,]\d+)?\s?%")
 _NUMERIC_DATE = re.compile(
     r"(?<![\w./-])(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2})(?![\w/-])"
@@ -139,7 +171,7 @@ def extract_facts(
         add("date", m, _date_key(m.group(0)))
     for m in _TIME.finditer(text):
         add("date", m, _date_key(m.group(0)))
-    for m in _AMOUNT.finditer(text):
+    for m in _amounts(text):
         add("amount", m, "amount:" + _amount_key(m.group(0)))
     for m in _PERCENT.finditer(text):
         key = _amount_key(m.group(0))

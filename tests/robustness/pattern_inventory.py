@@ -173,6 +173,8 @@ def all_regexes() -> list[Entry]:
 ANCHORED_USE: dict[str, str] = {
     "replylint.checks.tone_placeholders._IDENTIFIER": "fullmatch",  # is_identifier(body)
     "replylint.checks.web._NEXT_IS_LOWER_WORD": "match",  # .match(text, end) after a domain
+    "replylint.rewrite.redaction._EMAIL": "match",  # at the end of the previous match
+    "replylint.rewrite.facts._AMOUNT": "match",  # at and just after the previous match's end
 }
 
 

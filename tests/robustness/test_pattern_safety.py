@@ -21,13 +21,7 @@ PROBE = Path(__file__).with_name("regex_probe.py")
 
 #: Quadratic under ``finditer`` on a long run, reported to the module's owner; each
 #: entry says where and why. A pattern leaves this list when it is fixed.
-KNOWN_QUADRATIC = {
-    "replylint.nlp._SENTENCE_END": "retried from every character of a run of . ! ? (nlp.py)",
-    "replylint.normalise._BRACKET_DOT": "leading \\s* retried from every space of a run",
-    "replylint.normalise._BRACKET_AT": "leading \\s* retried from every space of a run",
-    "replylint.rewrite.facts._AMOUNT": "digit alternatives retried from every digit of a run (rewrite)",
-    "replylint.rewrite.redaction._EMAIL": "leading [\\w.+-]+ retried from every letter of a word (rewrite)",
-}
+KNOWN_QUADRATIC: dict[str, str] = {}  # none at present
 
 
 @pytest.fixture(scope="module")
