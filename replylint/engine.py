@@ -27,8 +27,8 @@ from .catalogue import Catalogue, Profile, Rule, load_catalogue, localised
 from .errors import InputError, TooLargeError
 from .langdetect import LangSource, resolve_language
 from .languages import SUPPORTED_LANGS
-from .matching import Hit, LanguagePack, SentenceIndex, get_rule_check, merge_overlapping
-from .nlp import in_use, is_current, make_doc
+from .matching import Hit, LanguagePack, SentenceIndex, current_pack, get_rule_check, merge_overlapping
+from .nlp import in_use, make_doc
 from .normalise import NormalisedText, normalise
 from .schema import Diagnostic, Fix, InputRecord, ResultRecord, Severity, Triage
 
@@ -194,17 +194,13 @@ class Linter:
         return out
 
     def pack(self, lang: str) -> LanguagePack:
-        pack = self._packs.get(lang)
-        if pack is None or not is_current(pack.nlp):  # recycled: compile for the new Vocab
-            with self._lock:
-                pack = self._packs.get(lang)
-                if pack is None or not is_current(pack.nlp):
-                    # Structure rules find elements of a reply, not problems; structure.py
-                    # runs them in a pack of their own, only when the structure applies.
-                    rules = [r for r in self.catalogue.rules.values() if r.family != "structure"]
-                    pack = LanguagePack(self.catalogue, lang, rules)
-                    self._packs[lang] = pack
-        return pack
+        def build() -> LanguagePack:
+            # Structure rules find elements of a reply, not problems; structure.py
+            # runs them in a pack of their own, only when the structure applies.
+            rules = [r for r in self.catalogue.rules.values() if r.family != "structure"]
+            return LanguagePack(self.catalogue, lang, rules)
+
+        return current_pack(self._packs, lang, self._lock, build)
 
     def warm(self, langs: Iterable[str] = ("en", "fr", "de", "es", "it")) -> None:
         """Load pipelines and compile patterns now rather than on the first reply."""

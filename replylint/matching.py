@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import bisect
 import re
+import threading
 import weakref
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -28,7 +29,7 @@ from .anchored import AnchoredMatcher
 from .catalogue import ALL_LANGS_KEY, Catalogue, PatternSpec, Rule
 from .errors import RuleFileError
 from .linear_regex import LinearPattern, compile_linear
-from .nlp import make_doc, pipeline, sentence_spans
+from .nlp import is_current, make_doc, pipeline, sentence_spans
 
 if TYPE_CHECKING:
     from .engine import Analysis
@@ -186,6 +187,27 @@ def _lexicon_refs(spec: PatternSpec) -> set[str]:
 def _lexicons_exist(catalogue: Catalogue, lang: str, spec: PatternSpec) -> bool:
     own, shared = catalogue.lexicons.get(lang, {}), catalogue.lexicons.get(ALL_LANGS_KEY, {})
     return all(name in own or name in shared for name in _lexicon_refs(spec))
+
+
+_Key = TypeVar("_Key")
+
+
+def current_pack(
+    cache: MutableMapping[_Key, LanguagePack],
+    key: _Key,
+    lock: threading.Lock,
+    build: Callable[[], LanguagePack],
+) -> LanguagePack:
+    """The pack cached under ``key``, built (once, under ``lock``) when it is missing or
+    its language's pipeline was recycled (:func:`replylint.nlp.in_use`): a pack holds
+    matchers and string hashes of one Vocab."""
+    pack = cache.get(key)
+    if pack is None or not is_current(pack.nlp):
+        with lock:
+            pack = cache.get(key)
+            if pack is None or not is_current(pack.nlp):
+                pack = cache[key] = build()
+    return pack
 
 
 class LanguagePack:

@@ -240,9 +240,10 @@ def _recycle_grown() -> None:
     if not limit:
         return
     for lang, nlp in list(_pipelines.items()):
-        if len(nlp.vocab.strings) - _built_size[lang] <= limit:
+        growth = vocab_growth(lang)
+        if growth <= limit:
             continue
-        log.info("recycling the %s pipeline: its vocabulary gained %d strings", lang, vocab_growth(lang))
+        log.info("recycling the %s pipeline: its vocabulary gained %d strings", lang, growth)
         del _pipelines[lang]
         _retired.add(nlp)
         _seen_words.pop(lang, None)

@@ -30,8 +30,7 @@ from typing import TYPE_CHECKING, Any
 from .catalogue import Catalogue, Rule, localised
 from .checks.structure import phrase_spans, resolve_words
 from .errors import RuleFileError
-from .matching import Hit, LanguagePack
-from .nlp import is_current
+from .matching import Hit, LanguagePack, current_pack
 from .schema import Diagnostic, Fix, Severity, Structure
 from .triage import buyer_signals, find_signals, problem_kinds, risk_of
 
@@ -98,15 +97,15 @@ def structure_pack(linter: Linter, lang: str) -> LanguagePack:
     They are kept out of the linter's main pack so that a reply that answers no
     problem never pays for them."""
     packs = _packs.get(linter)
-    pack = packs.get(lang) if packs is not None else None
-    if pack is None or not is_current(pack.nlp):
+    if packs is None:
         with _packs_lock:
             packs = _packs.setdefault(linter, {})
-            pack = packs.get(lang)
-            if pack is None or not is_current(pack.nlp):
-                rules = [r for r in linter.catalogue.rules.values() if r.family == "structure"]
-                pack = packs[lang] = LanguagePack(linter.catalogue, lang, rules)
-    return pack
+
+    def build() -> LanguagePack:
+        rules = [r for r in linter.catalogue.rules.values() if r.family == "structure"]
+        return LanguagePack(linter.catalogue, lang, rules)
+
+    return current_pack(packs, lang, _packs_lock, build)
 
 
 def element_hits(analysis: Analysis, linter: Linter, rule_id: str) -> list[Hit]:

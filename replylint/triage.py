@@ -33,8 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from .catalogue import ALL_LANGS_KEY, Catalogue, Examples, PerLang, Rule, _load_yaml, _validate, localised
 from .errors import RuleFileError
 from .languages import SUPPORTED_LANGS
-from .matching import LanguagePack, merge_overlapping
-from .nlp import is_current
+from .matching import LanguagePack, current_pack, merge_overlapping
 from .resources import rules_dir
 from .schema import Risk, Triage
 
@@ -166,19 +165,12 @@ class TriageData:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def pack(self, catalogue: Catalogue, lang: str, scope: Scope) -> LanguagePack:
-        key = (lang, scope)
-        pack = self._packs.get(key)
-        if pack is None or not is_current(pack.nlp):  # recycled pipeline: compile anew
-            with self._lock:
-                pack = self._packs.get(key)
-                if pack is None or not is_current(pack.nlp):
-                    # A language no signal is written for gets an empty pack (no triggers).
-                    rules = [
-                        s.as_rule() for s in self.signals.values() if scope in s.scope and lang in s.languages
-                    ]
-                    pack = LanguagePack(catalogue, lang, rules)
-                    self._packs[key] = pack
-        return pack
+        def build() -> LanguagePack:
+            # A language no signal is written for gets an empty pack (no triggers).
+            rules = [s.as_rule() for s in self.signals.values() if scope in s.scope and lang in s.languages]
+            return LanguagePack(catalogue, lang, rules)
+
+        return current_pack(self._packs, (lang, scope), self._lock, build)
 
     def related(self, kind: str) -> set[str]:
         spec = self.config.problems.get(kind)

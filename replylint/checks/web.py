@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..matching import Hit, register_check
@@ -349,20 +349,17 @@ _MIN_SPELLED_DIGITS = 8
 _LETTER_WORD = re.compile(r"[^\W\d_]+")
 
 
+@cache
 def _spelled_chain(lang: str) -> re.Pattern[str] | None:
     """Three digit words (or "double", "triple") in a row, only non-letters between:
     every run of eight spelled digits has one, and most texts have none, so the
     word-by-word scan below runs only when it can find something."""
-    chain = _SPELLED_CHAINS.get(lang)
-    if chain is None and lang in _DIGIT_WORDS:
-        names = [*_DIGIT_WORDS[lang], *(_REPEATERS if lang == "en" else ())]
-        alt = "|".join(re.escape(w) for w in sorted(names, key=len, reverse=True))
-        word = rf"(?<![^\W\d_])(?:{alt})(?![^\W\d_])"
-        chain = _SPELLED_CHAINS[lang] = re.compile(rf"{word}(?:[\W\d_]*{word}){{2}}", re.IGNORECASE)
-    return chain
-
-
-_SPELLED_CHAINS: dict[str, re.Pattern[str]] = {}
+    if lang not in _DIGIT_WORDS:
+        return None
+    names = [*_DIGIT_WORDS[lang], *(_REPEATERS if lang == "en" else ())]
+    alt = "|".join(re.escape(w) for w in sorted(names, key=len, reverse=True))
+    word = rf"(?<![^\W\d_])(?:{alt})(?![^\W\d_])"
+    return re.compile(rf"{word}(?:[\W\d_]*{word}){{2}}", re.IGNORECASE)
 
 
 def _spelled_digit_runs(text: str, lang: str) -> Iterator[tuple[int, int]]:
