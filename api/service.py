@@ -161,12 +161,14 @@ class LintService:
 
         def job() -> T:
             # in_use: a rewrite holds Docs across its linter calls; no pipeline is
-            # recycled under it (replylint.nlp bounds each language's vocabulary).
+            # recycled under it (replylint.nlp bounds each language's vocabulary). A
+            # queued job returns plain records and keeps no Doc: it runs in memory
+            # zones, which free its texts' strings when it ends.
             with self._engine:
                 if abandoned.is_set():
                     raise _Skipped
                 if queued:
-                    with in_use():
+                    with in_use(zone=True):
                         return fn(linter)
             with in_use():
                 return fn(linter)

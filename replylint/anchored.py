@@ -41,6 +41,8 @@ from spacy.matcher.levenshtein import levenshtein_compare
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from .nlp import kept_string
+
 _STRING_ATTRS = {
     "ORTH": "ORTH",
     "TEXT": "ORTH",
@@ -169,7 +171,7 @@ class AnchoredMatcher:
     def _hash(self, value: Any) -> int:
         if not isinstance(value, str):
             raise Unsupported(f"non-string value {value!r}")
-        return int(self.strings.add(value))
+        return kept_string(self.strings, value)  # outlives any memory zone
 
     def _compile_attr(self, attr: str, value: Any) -> list[Check]:
         if attr == "LENGTH":
@@ -331,7 +333,7 @@ class AnchoredMatcher:
     def add(self, key: str, patterns: list[list[dict[str, Any]]], *, lazy: bool = False) -> None:
         """Add patterns under ``key``; ``lazy`` ones are matched only on request
         (:meth:`DocMatches.of`), not by :meth:`__call__` or :meth:`DocMatches.eager`."""
-        key_hash = int(self.strings.add(key))
+        key_hash = kept_string(self.strings, key)
         for pattern in patterns:
             if self.validate:  # spaCy's own validation and error messages
                 Matcher(self.vocab, validate=True).add(key, [pattern])

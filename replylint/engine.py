@@ -256,7 +256,9 @@ class Linter:
         """
         if not isinstance(record, InputRecord):
             record = InputRecord.model_validate(record)
-        with in_use():  # no pipeline is recycled while this record's Doc is in use
+        # No pipeline is recycled while this record's Doc is in use; the record keeps no
+        # Doc, so its strings are freed at the end (a memory zone, see nlp.in_use).
+        with in_use(zone=True):
             return self._check(record, select, ignore, reading, keep)
 
     def _check(

@@ -29,7 +29,7 @@ from .anchored import AnchoredMatcher
 from .catalogue import ALL_LANGS_KEY, Catalogue, PatternSpec, Rule
 from .errors import RuleFileError
 from .linear_regex import LinearPattern, compile_linear
-from .nlp import is_current, make_doc, pipeline, sentence_spans
+from .nlp import is_current, kept_string, make_doc, pipeline, sentence_spans
 
 if TYPE_CHECKING:
     from .engine import Analysis
@@ -237,6 +237,8 @@ class LanguagePack:
         self.lazy_regexes: dict[int, tuple[re.Pattern[str] | LinearPattern, int | str | None]] = {}
         self.lazy_checks: dict[int, tuple[CheckFn, dict[str, Any]]] = {}
         self.lazy: set[int] = set()
+        self.entry_of: dict[int, int] = {}  # matcher key hash → entry index
+        self.key_hash: dict[int, int] = {}  # entry index → matcher key hash
 
         for rule in rules:
             if lang not in rule.languages and not rule.patterns.get("all"):
@@ -267,6 +269,17 @@ class LanguagePack:
         for n in range(len(self.entries)):
             self._compile(n, lazy=n not in main)
 
+    def _key(self, n: int) -> str:
+        """Entry ``n``'s matcher key. spaCy's matchers read a key back from its hash, so
+        it must outlive any memory zone the pack is compiled in (nlp.in_use): it is
+        added for good, and starts with a NUL, which no linted text holds (a key equal
+        to a word of the text would be that text's, and freed with it)."""
+        key = f"\x00{n}"
+        h = kept_string(self.nlp.vocab.strings, key)
+        self.entry_of[h] = n
+        self.key_hash[n] = h
+        return key
+
     def _add(self, catalogue: Catalogue, rule: Rule, section: str, spec: PatternSpec, where: str) -> int:
         key = (rule.id, spec.model_dump_json())
         if key in self._seen:
@@ -294,7 +307,7 @@ class LanguagePack:
                     # spaCy runs token REGEX with Python's backtracking engine.
                     raise ValueError("REGEX in token patterns is for built-in rules; use a `regex:` pattern")
                 pattern = _resolve_lexicons(spec.tokens, lookup)
-                self.matcher.add(str(n), [pattern], lazy=lazy)
+                self.matcher.add(self._key(n), [pattern], lazy=lazy)
             elif spec.phrases is not None:
                 phrases = spec.phrases
                 if isinstance(phrases, str):
@@ -307,7 +320,7 @@ class LanguagePack:
                 if pm is None:
                     pm = matchers[spec.attr] = PhraseMatcher(self.nlp.vocab, attr=spec.attr)
                 make = (lambda t: make_doc(t, self.lang)) if spec.attr == "LEMMA" else self.nlp.make_doc
-                pm.add(str(n), [make(w) for w in words if w.strip()])
+                pm.add(self._key(n), [make(w) for w in words if w.strip()])
             elif spec.regex is not None:
                 linear = rule.id in catalogue.user_rules
                 rx = compile_regex(spec, lookup, linear=linear)
@@ -330,14 +343,14 @@ class LanguagePack:
         chars); helpers and filters are matched when first asked for."""
         doc: Doc = analysis.doc
         found = Found(self, analysis)
-        strings = self.nlp.vocab.strings
+        entry_of = self.entry_of
         if len(self.matcher):
             for match_id, s, e in found.tokens.eager():
-                n = int(strings[match_id])
+                n = entry_of[match_id]
                 found[n].append(Hit(doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), self.entries[n].spec))
         for pm in self.phrase.values():
             for match_id, s, e in pm(doc):
-                n = int(strings[match_id])
+                n = entry_of[match_id]
                 found[n].append(Hit(doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), self.entries[n].spec))
         text = analysis.text
         for n, rx, group in self.regexes:
@@ -351,7 +364,7 @@ class LanguagePack:
         analysis, spec = found.analysis, self.entries[n].spec
         if spec.tokens is not None:
             doc = analysis.doc
-            spans = sorted((s, e) for _, s, e in found.tokens.of(self.nlp.vocab.strings[str(n)]))
+            spans = sorted((s, e) for _, s, e in found.tokens.of(self.key_hash[n]))
             return [Hit(doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), spec) for s, e in spans]
         if spec.phrases is not None:
             return found.lazy_phrase_hits(spec.attr).get(n, [])
@@ -477,9 +490,9 @@ class Found(dict[int, list[Hit]]):
         if out is None:
             out = self._phrase[attr] = defaultdict(list)
             pack, doc = self.pack, self.analysis.doc
-            strings = pack.nlp.vocab.strings
+            entry_of = pack.entry_of
             for match_id, s, e in pack.lazy_phrase[attr](doc):
-                n = int(strings[match_id])
+                n = entry_of[match_id]
                 out[n].append(Hit(doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), pack.entries[n].spec))
         return out
 

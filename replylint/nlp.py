@@ -16,7 +16,7 @@ import re
 import threading
 import weakref
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from functools import cache
 from typing import Any
 
@@ -24,6 +24,7 @@ import numpy
 import spacy
 from spacy.attrs import LEMMA, ORTH
 from spacy.language import Language
+from spacy.strings import StringStore
 from spacy.tokens import Doc
 
 from .languages import SUPPORTED_LANGS  # re-exported: languages with full rule packs
@@ -71,6 +72,7 @@ class LookupLemmatizer:
     """
 
     def __init__(self, nlp: Language, lang: str) -> None:
+        self.vocab = nlp.vocab
         self.strings = nlp.vocab.strings
         self.table = lemma_table(lang)
         self.cache: dict[int, int] = {}
@@ -83,11 +85,14 @@ class LookupLemmatizer:
         keys = doc.to_array(ORTH).tolist()
         lemmas = list(map(cache.get, keys))  # nearly every word is cached after a few replies
         if None in lemmas:
+            # Inside a memory zone both strings may be freed when it ends: a cached pair
+            # would then name a lemma the store no longer holds.
+            keep = not self.vocab.in_memory_zone and len(cache) < 200_000  # type: ignore[attr-defined]
             for i, lemma in enumerate(lemmas):
                 if lemma is None:
                     key = keys[i]
                     lemma = lemmas[i] = strings.add(lookup_lemma(self.table, strings[key]))
-                    if len(cache) < 200_000:
+                    if keep:
                         cache[key] = lemma
         doc.from_array([LEMMA], numpy.asarray(lemmas, dtype="uint64").reshape(-1, 1))  # type: ignore[arg-type]
         return doc
@@ -116,6 +121,17 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def kept_string(strings: StringStore, text: str) -> int:
+    """Add ``text`` to ``strings`` for good, even inside a memory zone: the strings of
+    compiled rules (matcher keys, pattern words) must outlive the text being linted."""
+    return int(strings.add(text, allow_transient=False))  # type: ignore[call-arg]  # spaCy ≥ 3.8
+
+
+def in_zone(nlp: Language) -> bool:
+    """``nlp``'s vocabulary is in a memory zone (spaCy caches nothing there)."""
+    return bool(nlp.vocab.in_memory_zone)  # type: ignore[attr-defined]  # spaCy ≥ 3.8
+
+
 @Language.factory("replylint_lemmatizer")
 def _make_lemmatizer(nlp: Language, name: str, lang: str) -> LookupLemmatizer:
     return LookupLemmatizer(nlp, lang)
@@ -130,6 +146,10 @@ def _pipeline(lang: str) -> Language:
         nlp = spacy.blank(lang)
     _bound_suffix_search(nlp)
     nlp.add_pipe("replylint_lemmatizer", config={"lang": lang})
+    # The lexeme of "IS_ALPHA" has the id 1, which the vocabulary's hash table keeps in
+    # a slot of its own that a memory zone does not clear: made in a zone, it would
+    # stay behind, pointing into freed memory (spaCy 3.8). Made here, it is kept.
+    nlp.vocab["IS_ALPHA"]
     return nlp
 
 
@@ -157,14 +177,22 @@ def _bound_suffix_search(nlp: Language) -> None:
 #
 # spaCy keeps every string and lexeme it has ever seen in the pipeline's Vocab, and
 # replies carry fresh order numbers, names and amounts: a long-running server would
-# grow by a few kilobytes per reply, for ever. Once a language's string store has
-# gained ``vocab_limit()`` strings since its pipeline was built, the pipeline is
-# rebuilt (recycled) the next time no linting work is in progress; everything
-# compiled against the old Vocab (rule packs, phrase registries, the lemma and
-# tokenizer caches) is rebuilt with it, so a recycled process answers exactly as a
-# fresh one. ``nlp.memory_zone()`` would free strings per reply instead, but its zone
-# is global to the Vocab (unsafe beside the API's concurrent rewrites) and frees the
-# strings of patterns compiled lazily inside it.
+# grow by a few kilobytes per reply, for ever. Two mechanisms keep it flat:
+#
+# - A lint runs in spaCy memory zones (``in_use(zone=True)``): the strings and lexemes
+#   its texts add are freed when it ends. A zone belongs to a whole Vocab, so it is
+#   opened only when no other work is in progress, and other threads wait for it to
+#   end (one lint). spaCy caches nothing inside a zone, so a text's recurring words
+#   (seen in an earlier text) are tokenised and lemmatised outside it first and kept;
+#   words seen once (the order numbers and names) are not. What is compiled during a
+#   lint (rule packs, word lists) is added for good (:func:`kept_string`), with matcher
+#   keys no text can hold.
+# - Work that holds Docs across lints (a rewrite) runs without zones, and so does
+#   everything beside it; once a language's string store has gained
+#   ``vocab_limit()`` strings since its pipeline was built, the pipeline is rebuilt
+#   (recycled) the next time no linting work is in progress; everything compiled
+#   against the old Vocab (rule packs, phrase registries, the lemma and tokenizer
+#   caches) is rebuilt with it, so a recycled process answers exactly as a fresh one.
 
 #: Default number of strings a language's vocabulary may gain before it is recycled
 #: (~10 MB per language at most). A rebuild costs 0.5-0.8 s of CPU on the request that
@@ -180,6 +208,16 @@ _built_size: dict[str, int] = {}  # strings in the store when the pipeline was b
 _retired: weakref.WeakSet[Language] = weakref.WeakSet()
 _recycled: dict[str, int] = {}  # how many times each language was recycled
 _active = 0  # linting operations in progress (see in_use)
+_zone_owner: int | None = None  # the thread whose work runs in memory zones
+_zones: ExitStack | None = None  # the zones it has opened
+_zone_free = threading.Condition(_lock)
+
+
+def _env_zones() -> bool:
+    return os.environ.get("REPLYLINT_MEMORY_ZONES", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+_zones_enabled = _env_zones()
 _on_recycle: list[Callable[[str], None]] = []
 
 
@@ -247,27 +285,76 @@ def _recycle_grown() -> None:
         del _pipelines[lang]
         _retired.add(nlp)
         _seen_words.pop(lang, None)
+        _seen_once.pop(lang, None)
         _recycled[lang] = _recycled.get(lang, 0) + 1
         for callback in _on_recycle:
             callback(lang)
 
 
 @contextmanager
-def in_use() -> Iterator[None]:
+def in_use(zone: bool = False) -> Iterator[None]:
     """Linting work in progress: Docs, rule packs and hashes of one Vocab are in use.
 
     Pipelines are recycled only on entering the first of these, so a Doc is never
-    matched against patterns compiled for another Vocab. Nesting is fine."""
-    global _active
-    with _lock:
+    matched against patterns compiled for another Vocab. Nesting is fine.
+
+    ``zone``: the work keeps no Doc beyond its end (a lint returning plain records),
+    so when nothing else is in progress it runs in a spaCy memory zone on every
+    pipeline: the strings and lexemes of its text (order numbers, names) are freed when
+    it ends, and memory stays flat however many fresh words go through. A zone belongs
+    to a whole Vocab, so while one is open other threads wait here for it to end (one
+    lint, milliseconds); work that starts beside other work in progress (a rewrite
+    holding Docs across its lints) runs without one, and the vocabulary limit above
+    still bounds it."""
+    global _active, _zone_owner, _zones
+    me = threading.get_ident()
+    owner = False
+    with _zone_free:
+        while _zone_owner is not None and _zone_owner != me:
+            _zone_free.wait()
         if _active == 0 and _pipelines:
             _recycle_grown()
         _active += 1
+        if zone and _active == 1 and _zones_enabled:
+            # Zones are entered per pipeline by make_doc, after the text's dictionary
+            # words are cached outside them (see _enter_zone).
+            _zone_owner, _zones, owner = me, ExitStack(), True
     try:
         yield
     finally:
-        with _lock:
-            _active -= 1
+        with _zone_free:
+            try:
+                if owner:
+                    zones, _zones = _zones, None
+                    if zones is not None:
+                        zones.close()
+            finally:
+                if owner:
+                    _zone_owner = None
+                    _zone_free.notify_all()
+                _active -= 1
+
+
+def _enter_zone(nlp: Language, lang: str, text: str) -> None:
+    """Open ``nlp``'s memory zone for the rest of the current work (its owner thread).
+
+    spaCy caches nothing inside a zone, so the text's recurring words (seen in an
+    earlier text) are tokenised and lemmatised first, outside it: their lexemes and
+    cache entries are kept, while words seen once (order numbers, names, amounts)
+    live in the zone and are freed with it."""
+    _warm_tokenizer(nlp, lang, text, recurring_only=True)
+    assert _zones is not None
+    _zones.enter_context(nlp.memory_zone())
+
+
+def memory_zones(enabled: bool | None = None) -> bool:
+    """Whether lints run in memory zones (``REPLYLINT_MEMORY_ZONES=0`` turns them off);
+    ``enabled`` sets it. Returns the previous value."""
+    global _zones_enabled
+    previous = _zones_enabled
+    if enabled is not None:
+        _zones_enabled = enabled
+    return previous
 
 
 def pipeline(lang: str) -> Language:
@@ -292,24 +379,46 @@ def pipeline(lang: str) -> Language:
 # then stops adding), since remembering more words would save nothing.
 _seen_words: dict[str, set[str]] = {}
 _MAX_SEEN = 20_000
+# Words seen once, outside the cache: a word is kept for good (tokenised outside the
+# memory zone) the second time it is seen; order numbers and names seen once are not.
+_seen_once: dict[str, set[str]] = {}
+_MAX_SEEN_ONCE = 50_000
 
 
-def _warm_tokenizer(nlp: Language, lang: str, text: str) -> None:
+def _warm_tokenizer(nlp: Language, lang: str, text: str, recurring_only: bool = False) -> None:
+    """Tokenise each new word of ``text`` on its own, outside any memory zone, so that
+    spaCy caches it; ``recurring_only`` (before a zone opens): only the words seen
+    before, which are also lemmatised so that their lemmas are cached."""
+    if in_zone(nlp):
+        return  # spaCy caches nothing inside a memory zone
     seen = _seen_words.setdefault(lang, set())
     new = set(text.split()) - seen
+    if recurring_only:
+        once = _seen_once.setdefault(lang, set())
+        fresh = new - once
+        new &= once
+        once -= new
+        if len(once) + len(fresh) > _MAX_SEEN_ONCE:
+            once.clear()
+        once |= fresh
     if not new:
         return
     if len(seen) > _MAX_SEEN:
         seen.clear()
     tokenizer = nlp.tokenizer
+    lemmatizer = nlp.get_pipe("replylint_lemmatizer") if recurring_only else None
     for word in new:
-        tokenizer(word)
+        doc = tokenizer(word)
+        if lemmatizer is not None:
+            lemmatizer(doc)  # caches its lemmas, which a zone would not
     seen.update(new)
 
 
 def make_doc(text: str, lang: str) -> Doc:
     """Tokenise, lemmatise: the one Doc every rule reads."""
     nlp = pipeline(lang)
+    if _zone_owner is not None and _zone_owner == threading.get_ident() and not in_zone(nlp):
+        _enter_zone(nlp, lang, text)
     split = _doc_splitting_long_runs(nlp, lang, text)
     if split is not None:
         return nlp(split)

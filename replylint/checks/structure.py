@@ -42,7 +42,7 @@ from spacy.matcher import PhraseMatcher
 
 from ..errors import RuleFileError
 from ..matching import Hit, register_check
-from ..nlp import make_doc, on_recycle, pipeline
+from ..nlp import kept_string, make_doc, on_recycle, pipeline
 from ..spelling import is_typo
 
 if TYPE_CHECKING:
@@ -185,6 +185,7 @@ class _Registry:
     by_lemma: dict[int, list[int]] = field(default_factory=dict)
     matcher: PhraseMatcher | None = None
     version: int = 0  # bumped when the matcher gains phrases
+    list_of: dict[int, int] = field(default_factory=dict)  # matcher key hash → list id
 
 
 _registries: dict[tuple[str, str], _Registry] = {}
@@ -228,19 +229,23 @@ def _compile_list(lang: str, registry: _Registry, words: tuple[str, ...]) -> _Wo
         if not len(doc):
             continue
         if " " not in word:
-            lowers.add(strings.add(word.lower()))
+            lowers.add(kept_string(strings, word.lower()))
         if len(doc) == 1:
             if attr == "LEMMA":
-                lemmas.add(strings.add(doc[0].lemma_))
+                lemmas.add(kept_string(strings, doc[0].lemma_))
             else:
-                lowers.add(strings.add(doc[0].lower_))
+                lowers.add(kept_string(strings, doc[0].lower_))
         else:
             multi.append(doc)
     compiled = _WordList(len(registry.lists), frozenset(lowers), frozenset(lemmas), bool(multi))
     if multi:
         if registry.matcher is None:
             registry.matcher = PhraseMatcher(nlp.vocab, attr=attr)
-        registry.matcher.add(f"w{compiled.ident}", multi)
+        # spaCy reads the key back from its hash on every match: added for good, and
+        # with a NUL no text holds, it outlives any memory zone (see nlp.in_use).
+        key = f"\x00w{compiled.ident}"
+        registry.list_of[kept_string(strings, key)] = compiled.ident
+        registry.matcher.add(key, multi)
         registry.version += 1
     for h in compiled.lowers:
         registry.by_lower.setdefault(h, []).append(compiled.ident)
@@ -286,9 +291,9 @@ def _phrase_hits(analysis: Analysis, registry: _Registry) -> dict[int, list[Toke
     with _lock:  # the matcher may be gaining phrases in another thread
         version, matcher = registry.version, registry.matcher
         matches = matcher(analysis.doc) if matcher is not None else []
-    strings = analysis.doc.vocab.strings
+    list_of = registry.list_of
     for match_id, s, e in matches:
-        out.setdefault(int(strings[match_id][1:]), []).append((s, e))
+        out.setdefault(list_of[match_id], []).append((s, e))
     memo[registry.attr] = (version, out)
     return out
 

@@ -26,7 +26,7 @@ from typing import Any, Literal
 from ..engine import Linter, default_linter
 from ..errors import ConfigError, InputError
 from ..langdetect import resolve_language
-from ..nlp import sentence_spans
+from ..nlp import in_use, sentence_spans
 from ..schema import Change, Diagnostic, InputRecord, ResultRecord, RewriteResponse
 from .data import PROMPT_VERSION, examples, has_language_data, language_name, policy_data, render
 from .facts import Fact, missing_facts
@@ -110,8 +110,13 @@ def rewrite(
     Raises :class:`~replylint.errors.ReplylintError` for input that cannot be linted
     and for ``engine="llm"`` without a configured model; model trouble never raises.
     """
-    linter = linter or default_linter()
-    options = options or RewriteOptions()
+    # The offline engine keeps analysed texts (Docs) across its lints: work in
+    # progress, so those lints run outside memory zones (see replylint.nlp.in_use).
+    with in_use():
+        return _rewrite(record, linter or default_linter(), options or RewriteOptions())
+
+
+def _rewrite(record: InputRecord, linter: Linter, options: RewriteOptions) -> RewriteResponse:
     before = linter.check(record)
     notes: list[str] = []
     if options.engine != "offline":
