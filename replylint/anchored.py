@@ -106,7 +106,9 @@ Check = tuple[Any, ...]
 #: A step's test: one token's row of column values → does the token match.
 Test = Callable[[list[int]], bool]
 #: Entries kept per REGEX/FUZZY check (value hash → result) before it starts afresh.
-_VALUE_CACHE_MAX = 200_000
+#: Small, so that a server's caches reach their size within its first replies (fresh
+#: order numbers and names add entries that are never asked for again).
+_VALUE_CACHE_MAX = 10_000
 
 
 class _Step:

@@ -210,6 +210,8 @@ _recycled: dict[str, int] = {}  # how many times each language was recycled
 _active = 0  # linting operations in progress (see in_use)
 _zone_owner: int | None = None  # the thread whose work runs in memory zones
 _zones: ExitStack | None = None  # the zones it has opened
+_zone_start: dict[str, int] = {}  # language → strings in its store when its zone opened
+_zone_strings: dict[str, int] = {}  # language → strings its zones have freed since it was built
 _zone_free = threading.Condition(_lock)
 
 
@@ -261,10 +263,20 @@ def is_current(nlp: Language) -> bool:
     return nlp not in _retired
 
 
+#: Strings added and freed in memory zones that count as one kept string: spaCy's
+#: hash tables keep a deleted slot for each until they next grow, and grow by
+#: doubling, so a zone's strings still cost ~60 bytes each (about a quarter of a kept
+#: string with its lexeme) until the pipeline is rebuilt.
+ZONE_STRINGS_PER_KEPT = 4
+
+
 def vocab_growth(lang: str) -> int:
-    """Strings ``lang``'s pipeline has gained since it was built (0 if not built)."""
+    """Strings ``lang``'s pipeline has gained since it was built (0 if not built), those
+    freed by memory zones weighed by :data:`ZONE_STRINGS_PER_KEPT`."""
     nlp = _pipelines.get(lang)
-    return len(nlp.vocab.strings) - _built_size[lang] if nlp is not None else 0
+    if nlp is None:
+        return 0
+    return len(nlp.vocab.strings) - _built_size[lang] + _zone_strings.get(lang, 0) // ZONE_STRINGS_PER_KEPT
 
 
 def recycle_count(lang: str) -> int:
@@ -286,6 +298,7 @@ def _recycle_grown() -> None:
         _retired.add(nlp)
         _seen_words.pop(lang, None)
         _seen_once.pop(lang, None)
+        _zone_strings.pop(lang, None)
         _recycled[lang] = _recycled.get(lang, 0) + 1
         for callback in _on_recycle:
             callback(lang)
@@ -326,6 +339,11 @@ def in_use(zone: bool = False) -> Iterator[None]:
             try:
                 if owner:
                     zones, _zones = _zones, None
+                    for lang, start in _zone_start.items():
+                        nlp = _pipelines.get(lang)
+                        if nlp is not None:
+                            _zone_strings[lang] = _zone_strings.get(lang, 0) + len(nlp.vocab.strings) - start
+                    _zone_start.clear()
                     if zones is not None:
                         zones.close()
             finally:
@@ -344,6 +362,7 @@ def _enter_zone(nlp: Language, lang: str, text: str) -> None:
     live in the zone and are freed with it."""
     _warm_tokenizer(nlp, lang, text, recurring_only=True)
     assert _zones is not None
+    _zone_start[lang] = len(nlp.vocab.strings)
     _zones.enter_context(nlp.memory_zone())
 
 
@@ -382,7 +401,7 @@ _MAX_SEEN = 20_000
 # Words seen once, outside the cache: a word is kept for good (tokenised outside the
 # memory zone) the second time it is seen; order numbers and names seen once are not.
 _seen_once: dict[str, set[str]] = {}
-_MAX_SEEN_ONCE = 50_000
+_MAX_SEEN_ONCE = 5_000  # reached within a server's first thousand replies, then refilled
 
 
 def _warm_tokenizer(nlp: Language, lang: str, text: str, recurring_only: bool = False) -> None:
@@ -416,6 +435,8 @@ def _warm_tokenizer(nlp: Language, lang: str, text: str, recurring_only: bool = 
 
 def make_doc(text: str, lang: str) -> Doc:
     """Tokenise, lemmatise: the one Doc every rule reads."""
+    if lang not in SUPPORTED_LANGS:
+        lang = FALLBACK_LANG  # the pipeline's own key, for its caches
     nlp = pipeline(lang)
     if _zone_owner is not None and _zone_owner == threading.get_ident() and not in_zone(nlp):
         _enter_zone(nlp, lang, text)
