@@ -451,6 +451,11 @@ def _lexicon_regex(analysis: Analysis, name: str | None, lang: str) -> re.Patter
 # -- social handles -------------------------------------------------------------------
 
 _HANDLE = re.compile(r"(?<![\w@.])@[a-z0-9_](?:[a-z0-9_.]{0,28}[a-z0-9_])?(?![\w@])", re.IGNORECASE)
+# A first path segment that names a piece of content (a video, a post, a pin), not an
+# account: "youtube.com/watch?v=…" shows how to assemble a shelf, it is no handle.
+_CONTENT_PATH = re.compile(
+    r"(?:watch|shorts|embed|p|reel|reels|tv|pin|playlist|live)(?:[/?#]|$)", re.IGNORECASE
+)
 
 
 @register_check("handles.v1")
@@ -469,5 +474,6 @@ def handles(analysis: Analysis, args: dict[str, Any]) -> Iterator[Hit]:
     if social:
         for start, end, host in find_links(analysis):
             url = analysis.text[start:end]
-            if domain_allowed(host, social) and "/" in url.split("//", 1)[-1].rstrip("/"):
+            path = url.split("//", 1)[-1].rstrip("/").partition("/")[2]
+            if domain_allowed(host, social) and path and not _CONTENT_PATH.match(path):
                 yield Hit(start, end, data={"host": host})  # a profile: instagram.com/shop
