@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None, *, linter: Linter | None = None
             yield
         finally:
             limiter.close()
+            service.close()
 
     app = FastAPI(
         title="replylint",
