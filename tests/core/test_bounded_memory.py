@@ -252,3 +252,25 @@ def test_a_word_whose_id_is_reserved_survives_zones() -> None:
         assert result.diagnostics is not None
         for k in range(30):  # reuse the freed memory
             linter.check({"text": f"Parcel qq{i}x{k} arrived", "lang": "en"})
+
+
+def test_an_offline_rewrite_inside_a_zone_gives_the_same_draft() -> None:
+    """The API queues offline rewrites on its lint thread, in memory zones: the rewrite
+    keeps its analysed texts across its lints, all inside the one zone."""
+    from replylint.rewrite import rewrite
+    from replylint.schema import InputRecord
+
+    linter = Linter()
+    record = InputRecord(
+        text="Not our fault, contact the carrier. Email me at shop@example.com for 10% off.",
+        buyer_message="My order 402-7788123-5512 never arrived, I want a refund.",
+        lang="en",
+    )
+    previous = nlp.memory_zones(False)
+    try:
+        expected = rewrite(record, linter=linter).model_dump_json()
+    finally:
+        nlp.memory_zones(previous)
+    for _ in range(2):
+        with nlp.in_use(zone=True):
+            assert rewrite(record, linter=linter).model_dump_json() == expected
