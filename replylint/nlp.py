@@ -279,9 +279,10 @@ def vocab_growth(lang: str) -> int:
     return len(nlp.vocab.strings) - _built_size[lang] + _zone_strings.get(lang, 0) // ZONE_STRINGS_PER_KEPT
 
 
-def recycle_count(lang: str) -> int:
-    """How many times ``lang``'s pipeline was recycled in this process."""
-    return _recycled.get(lang, 0)
+def recycle_count(lang: str | None = None) -> int:
+    """How many times ``lang``'s pipeline (any pipeline, for None) was recycled in this
+    process."""
+    return sum(_recycled.values()) if lang is None else _recycled.get(lang, 0)
 
 
 def _recycle_grown() -> None:
