@@ -313,13 +313,13 @@ def in_use(zone: bool = False) -> Iterator[None]:
     matched against patterns compiled for another Vocab. Nesting is fine.
 
     ``zone``: the work keeps no Doc beyond its end (a lint returning plain records),
-    so when nothing else is in progress it runs in a spaCy memory zone on every
-    pipeline: the strings and lexemes of its text (order numbers, names) are freed when
-    it ends, and memory stays flat however many fresh words go through. A zone belongs
-    to a whole Vocab, so while one is open other threads wait here for it to end (one
-    lint, milliseconds); work that starts beside other work in progress (a rewrite
-    holding Docs across its lints) runs without one, and the vocabulary limit above
-    still bounds it."""
+    so when nothing else is in progress it runs in spaCy memory zones, one on each
+    pipeline it makes a Doc with (opened by :func:`make_doc`): the strings and lexemes
+    of its texts (order numbers, names) are freed when it ends, and memory stays nearly
+    flat however many fresh words go through. A zone belongs to a whole Vocab, so
+    while one is open other threads wait here for it to end (one lint, milliseconds);
+    work that starts beside other work in progress (a rewrite holding Docs across its
+    lints) runs without one, and the vocabulary limit above still bounds it."""
     global _active, _zone_owner, _zones
     me = threading.get_ident()
     owner = False
@@ -330,7 +330,7 @@ def in_use(zone: bool = False) -> Iterator[None]:
             _recycle_grown()
         _active += 1
         if zone and _active == 1 and _zones_enabled:
-            # Zones are entered per pipeline by make_doc, after the text's dictionary
+            # Zones are entered per pipeline by make_doc, after the text's recurring
             # words are cached outside them (see _enter_zone).
             _zone_owner, _zones, owner = me, ExitStack(), True
     try:
