@@ -29,16 +29,19 @@ async def rewrite_reply(
 ) -> Response:
     """The new draft, its result record, the engine that wrote it (`llm` when one is
     configured on the server, else `offline`) and the list of changes to review."""
-    from replylint.rewrite import rewrite
+    from replylint.rewrite import RewriteOptions, rewrite
     from replylint.rewrite.llm import load_settings
 
     service.check_sizes(record)
+    # Read once: the same settings decide where the job runs and which engine writes.
+    llm = load_settings()
+    options = RewriteOptions(llm=llm)
 
     def work(linter: Linter) -> str:
-        return rewrite(record, linter=linter).model_dump_json()
+        return rewrite(record, linter=linter, options=options).model_dump_json()
 
     # With a model, a rewrite may wait seconds for it: it runs beside the queue. The
     # offline engine takes milliseconds: it waits its turn in the queue like a check
     # (and so runs in memory zones on the lint thread).
-    queued = not load_settings().configured
+    queued = not llm.configured
     return Response(content=await service.run(work, queued=queued), media_type="application/json")
