@@ -26,6 +26,7 @@ from spacy.attrs import LEMMA, ORTH
 from spacy.language import Language
 from spacy.strings import StringStore
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 from .languages import SUPPORTED_LANGS  # re-exported: languages with full rule packs
 from .lemmas import LemmaStore, open_store
@@ -87,7 +88,7 @@ class LookupLemmatizer:
         if None in lemmas:
             # Inside a memory zone both strings may be freed when it ends: a cached pair
             # would then name a lemma the store no longer holds.
-            keep = not self.vocab.in_memory_zone and len(cache) < 200_000  # type: ignore[attr-defined]
+            keep = not in_zone(self.vocab) and len(cache) < 200_000
             for i, lemma in enumerate(lemmas):
                 if lemma is None:
                     key = keys[i]
@@ -127,9 +128,9 @@ def kept_string(strings: StringStore, text: str) -> int:
     return int(strings.add(text, allow_transient=False))  # type: ignore[call-arg]  # spaCy ≥ 3.8
 
 
-def in_zone(nlp: Language) -> bool:
-    """``nlp``'s vocabulary is in a memory zone (spaCy caches nothing there)."""
-    return bool(nlp.vocab.in_memory_zone)  # type: ignore[attr-defined]  # spaCy ≥ 3.8
+def in_zone(vocab: Vocab) -> bool:
+    """``vocab`` is in a memory zone (spaCy caches nothing there)."""
+    return bool(vocab.in_memory_zone)  # type: ignore[attr-defined]  # spaCy ≥ 3.8
 
 
 @Language.factory("replylint_lemmatizer")
@@ -409,7 +410,7 @@ def _warm_tokenizer(nlp: Language, lang: str, text: str, recurring_only: bool = 
     """Tokenise each new word of ``text`` on its own, outside any memory zone, so that
     spaCy caches it; ``recurring_only`` (before a zone opens): only the words seen
     before, which are also lemmatised so that their lemmas are cached."""
-    if in_zone(nlp):
+    if in_zone(nlp.vocab):
         return  # spaCy caches nothing inside a memory zone
     seen = _seen_words.setdefault(lang, set())
     new = set(text.split()) - seen
@@ -439,7 +440,7 @@ def make_doc(text: str, lang: str) -> Doc:
     if lang not in SUPPORTED_LANGS:
         lang = FALLBACK_LANG  # the pipeline's own key, for its caches
     nlp = pipeline(lang)
-    if _zone_owner is not None and _zone_owner == threading.get_ident() and not in_zone(nlp):
+    if _zone_owner is not None and _zone_owner == threading.get_ident() and not in_zone(nlp.vocab):
         _enter_zone(nlp, lang, text)
     split = _doc_splitting_long_runs(nlp, lang, text)
     if split is not None:
